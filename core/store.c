@@ -1,0 +1,280 @@
+/* store.c - opening stores, pragmas, the statement cache, transactions and
+ * the mapping of SQLite results to enum status. Domain SQL lives in
+ * store_<noun>.c beside the function that runs it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fault.h"
+#include "core/log.h"
+#include "core/model.h"
+#include "core/store_int.h"
+#include "core/xmem.h"
+
+#define BUSY_TIMEOUT_MS	10000
+
+static enum status store_open_path(const char *, int, const char *,
+    struct store **);
+
+enum status
+store_status(struct store *s, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return ST_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		log_warnx("store busy what=%s district=%s rc=%d err=\"%s\"", what,
+		    s ? s->slug : "", rc, s ? sqlite3_errmsg(s->db) : "");
+		return ST_TEMP;
+	case SQLITE_FULL:
+		log_warnx("store full what=%s district=%s", what, s ? s->slug : "");
+		return ST_NOSPACE;
+	case SQLITE_CONSTRAINT:
+		return ST_EXISTS;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		log_warnx("store corrupt what=%s district=%s err=\"%s\"", what,
+		    s ? s->slug : "", s ? sqlite3_errmsg(s->db) : "");
+		return ST_INTERNAL;
+	default:
+		log_warnx("store error what=%s district=%s rc=%d err=\"%s\"", what,
+		    s ? s->slug : "", rc, s ? sqlite3_errmsg(s->db) : "");
+		return ST_INTERNAL;
+	}
+}
+
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	for (int i = 0; i < s->n_stmts; i++) {
+		if (s->stmts[i].sql == sql) {
+			sqlite3_reset(s->stmts[i].stmt);
+			sqlite3_clear_bindings(s->stmts[i].stmt);
+			return s->stmts[i].stmt;
+		}
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("store prepare district=%s err=\"%s\" sql=\"%.60s\"",
+		    s->slug, sqlite3_errmsg(s->db), sql);
+		return NULL;
+	}
+	if (s->n_stmts == STORE_STMT_MAX)
+		fatalx("store: statement cache full; raise STORE_STMT_MAX");
+	s->stmts[s->n_stmts].sql = sql;
+	s->stmts[s->n_stmts].stmt = st;
+	s->n_stmts++;
+	return st;
+}
+
+void
+store_col_text(sqlite3_stmt *st, int i, char *dst, size_t dst_len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(dst, dst_len, "%s", t ? (const char *)t : "");
+}
+
+enum status
+store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return ST_OK;
+	return store_status(s, rc, what);
+}
+
+static enum status
+exec_sql(struct store *s, const char *sql, const char *what)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+
+	if (rc != SQLITE_OK) {
+		log_warnx("store exec what=%s district=%s err=\"%s\"", what,
+		    s->slug, err ? err : "");
+		sqlite3_free(err);
+		return store_status(s, rc, what);
+	}
+	return ST_OK;
+}
+
+static enum status
+store_open_path(const char *path, int is_site, const char *slug,
+    struct store **out)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	enum status st;
+	int rc;
+
+	s->is_site = is_site;
+	snprintf(s->slug, sizeof(s->slug), "%s", slug);
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("store open path=%s err=\"%s\"", path,
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		st = status_is_temp(store_status(s, rc, "open")) ? ST_TEMP :
+		    ST_INTERNAL;
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	/* P1: synchronous=FULL on every connection, WAL for readers. */
+	if ((st = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", "pragma"))
+	    != ST_OK)
+		goto fail;
+	if ((st = store_schema_apply(s)) != ST_OK)
+		goto fail;
+	*out = s;
+	return ST_OK;
+fail:
+	store_close(s);
+	return st;
+}
+
+enum status
+store_site_open(const char *home, struct store **out)
+{
+	char *path;
+	enum status st;
+
+	if (mkdir(home, 0750) == -1 && errno != EEXIST) {
+		log_warn("store mkdir path=%s", home);
+		return ST_TEMP;
+	}
+	path = xasprintf("%s/site.db", home);
+	st = store_open_path(path, 1, "", out);
+	xfree(path);
+	return st;
+}
+
+char *
+store_district_path(const char *home, const char *slug)
+{
+	if (!model_slug_valid(slug))
+		return NULL;
+	return xasprintf("%s/districts/%s", home, slug);
+}
+
+enum status
+store_district_open(const char *home, const char *slug, int create,
+    struct store **out)
+{
+	char *dir, *parent = NULL, *path = NULL;
+	enum status st = ST_TEMP;
+	struct stat sb;
+
+	*out = NULL;
+	if ((dir = store_district_path(home, slug)) == NULL)
+		return ST_NOTFOUND;
+	path = xasprintf("%s/district.db", dir);
+	if (stat(path, &sb) == -1) {
+		if (!create) {
+			st = ST_NOTFOUND;
+			goto out;
+		}
+		parent = xasprintf("%s/districts", home);
+		if ((mkdir(home, 0750) == -1 && errno != EEXIST) ||
+		    (mkdir(parent, 0750) == -1 && errno != EEXIST) ||
+		    (mkdir(dir, 0750) == -1 && errno != EEXIST)) {
+			log_warn("store mkdir district=%s", slug);
+			goto out;
+		}
+	}
+	if ((st = store_open_path(path, 0, slug, out)) == ST_OK) {
+		(*out)->dir = dir;
+		dir = NULL;
+	}
+out:
+	xfree(parent);
+	xfree(path);
+	xfree(dir);
+	return st;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n_stmts; i++)
+		sqlite3_finalize(s->stmts[i].stmt);
+	if (s->db)
+		sqlite3_close(s->db);
+	xfree(s->dir);
+	xfree(s);
+}
+
+const char *
+store_slug(const struct store *s)
+{
+	return s->slug;
+}
+
+const char *
+store_dir(const struct store *s)
+{
+	return s->dir ? s->dir : "";
+}
+
+enum status
+store_begin(struct store *s)
+{
+	static const char sql[] = "BEGIN IMMEDIATE";
+
+	return store_exec_stmt(s, store_stmt(s, sql), "begin");
+}
+
+enum status
+store_commit(struct store *s)
+{
+	static const char sql[] = "COMMIT";
+	enum status st;
+
+	if (fault_hit("store.commit")) {
+		store_rollback(s);
+		return ST_TEMP;
+	}
+	if ((st = store_exec_stmt(s, store_stmt(s, sql), "commit")) != ST_OK)
+		store_rollback(s);
+	return st;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)exec_sql(s, "ROLLBACK", "rollback");
+}
+
+int64_t
+store_now(void)
+{
+	const char *pin = getenv("LISTD_NOW");
+
+	if (pin && *pin)
+		return strtoll(pin, NULL, 10);
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,40 @@
+/* store_int.h - internals shared by core/store*.c only: the handle, the
+ * prepared-statement cache and the SQLite result mapping. Never include this
+ * outside core/store*.c. */
+#ifndef LISTD_STORE_INT_H
+#define LISTD_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "core/status.h"
+#include "core/store.h"
+
+#define STORE_STMT_MAX	160
+
+struct store_stmt_slot {
+	const char	*sql;	/* identity: the static SQL string's address */
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3			*db;
+	int			 is_site;
+	char			 slug[64];
+	char			*dir;
+	int			 n_stmts;
+	struct store_stmt_slot	 stmts[STORE_STMT_MAX];
+};
+
+/* The prepared statement for sql (a static string), prepared once per
+ * connection and reset before it is handed out. NULL on error (logged). */
+sqlite3_stmt	*store_stmt(struct store *s, const char *sql);
+/* Map an SQLite result code to a status; warns on corruption. */
+enum status	 store_status(struct store *s, int rc, const char *what);
+/* Copy column i as text into dst (dst_len bytes, always terminated). */
+void		 store_col_text(sqlite3_stmt *st, int i, char *dst, size_t dst_len);
+/* Run a statement that returns no rows. */
+enum status	 store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+/* Apply the migrations of the given kind (site or district). */
+enum status	 store_schema_apply(struct store *s);
+
+#endif

@@ -1,0 +1,314 @@
+/* ctl_district.c - listctl district add|list|show|set|remove. A district is
+ * a row in site.db plus its own directory with district.db. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/addr.h"
+#include "core/store_list.h"
+#include "core/store_site.h"
+#include "core/xmem.h"
+#include "listd/ctl.h"
+
+static int district_add(struct ctl *);
+static int district_list(struct ctl *);
+static int district_show(struct ctl *);
+static int district_set(struct ctl *);
+static int district_remove(struct ctl *);
+
+const struct ctl_verb ctl_district_verbs[] = {
+	{ "add", "domain=,name=,students-email=", 1, 1,
+	  "add SLUG --domain DOMAIN --name \"NAME\" [--students-email yes|no]",
+	  "add a district; its lists are LIST@DOMAIN", district_add },
+	{ "list", "", 0, 0, "list", "list every district", district_list },
+	{ "show", "", 1, 1, "show SLUG", "show one district and its lists",
+	  district_show },
+	{ "set", "domain=,name=,students-email=", 1, 1,
+	  "set SLUG [--domain DOMAIN] [--name NAME] [--students-email yes|no]",
+	  "change a district's settings", district_set },
+	{ "remove", "force", 1, 1, "remove SLUG [--force]",
+	  "remove a district (refused while it has lists, unless --force); "
+	  "its directory is moved to HOME/removed/", district_remove },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
+};
+
+/* Apply --domain, --name and --students-email to d. Returns 0 or an exit
+ * code after reporting the error. */
+static int
+apply_options(struct ctl *c, struct district *d)
+{
+	const char *domain = ctl_opt(c, "domain"), *name = ctl_opt(c, "name");
+	const char *students = ctl_opt(c, "students-email"), *reason;
+	char probe[ADDR_MAX + 1], norm[ADDR_MAX + 1];
+
+	if (domain) {
+		snprintf(probe, sizeof(probe), "postmaster@%s", domain);
+		if (addr_normalize(probe, norm, sizeof(norm), &reason) == -1)
+			return ctl_fail(c, ST_USAGE, "invalid domain \"%s\": %s",
+			    domain, reason);
+		snprintf(d->domain, sizeof(d->domain), "%s", addr_domain(norm));
+	}
+	if (name) {
+		if (!*name || !model_text_valid(name, NAME_MAX_LEN, 0))
+			return ctl_fail(c, ST_USAGE, "invalid name: it must be "
+			    "1 to %d characters of UTF-8 text on one line",
+			    NAME_MAX_LEN);
+		snprintf(d->name, sizeof(d->name), "%s", name);
+	}
+	if (students) {
+		int v = ctl_yesno(students);
+
+		if (v < 0)
+			return ctl_fail(c, ST_USAGE, "--students-email takes "
+			    "yes or no, not \"%s\"", students);
+		d->students_have_email = v;
+	}
+	return 0;
+}
+
+static void
+district_json(struct json *j, const struct district *d)
+{
+	char when[32];
+
+	ctl_time(d->created, when, sizeof(when));
+	json_obj_begin(j);
+	json_kv_str(j, "slug", d->slug);
+	json_kv_str(j, "domain", d->domain);
+	json_kv_str(j, "name", d->name);
+	json_kv_bool(j, "students_have_email", d->students_have_email);
+	json_kv_str(j, "created", when);
+	json_obj_end(j);
+}
+
+static int
+district_add(struct ctl *c)
+{
+	struct district d;
+	struct store *site, *ds = NULL;
+	enum status st;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	if (!model_slug_valid(c->pos[0]))
+		return ctl_fail(c, ST_USAGE, "invalid slug \"%s\": use a-z, 0-9 "
+		    "and '-', at most %d characters", c->pos[0], SLUG_MAX);
+	snprintf(d.slug, sizeof(d.slug), "%s", c->pos[0]);
+	if (!ctl_opt(c, "domain") || !ctl_opt(c, "name"))
+		return ctl_fail(c, ST_USAGE, "--domain and --name are required");
+	if ((rc = apply_options(c, &d)) != 0)
+		return rc;
+	if ((site = ctl_site(c)) == NULL)
+		return status_exit(ST_TEMP);
+	st = store_district_add(site, &d);
+	if (st == ST_EXISTS)
+		return ctl_fail(c, st, "a district with slug \"%s\" or domain "
+		    "\"%s\" exists already", d.slug, d.domain);
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot add \"%s\" (%s)", d.slug,
+		    status_name(st));
+	if ((st = store_district_open(c->home, d.slug, 1, &ds)) != ST_OK) {
+		store_district_remove(site, d.slug);
+		return ctl_fail(c, st, "cannot create the store of \"%s\" (%s)",
+		    d.slug, status_name(st));
+	}
+	store_close(ds);
+	ctl_audit(c, d.slug, "district.add", "domain=%s", d.domain);
+	if (c->json) {
+		struct json j;
+
+		ctl_json_begin(&j, 1 << 16);
+		district_json(&j, &d);
+		return ctl_json_end(&j);
+	}
+	printf("district %s added: lists will be LIST@%s\n", d.slug, d.domain);
+	return 0;
+}
+
+struct walk {
+	struct ctl	*c;
+	struct json	*j;
+	int		 n;
+};
+
+static int
+print_district(const struct district *d, void *ctx)
+{
+	struct walk *w = ctx;
+
+	w->n++;
+	if (w->j)
+		district_json(w->j, d);
+	else
+		printf("%-20s %-32s %s\n", d->slug, d->domain, d->name);
+	return 0;
+}
+
+static int
+district_list(struct ctl *c)
+{
+	struct store *site = ctl_site(c);
+	struct json j;
+	struct walk w = { c, NULL, 0 };
+	enum status st;
+
+	if (site == NULL)
+		return status_exit(ST_TEMP);
+	if (c->json) {
+		ctl_json_begin(&j, 16 << 20);
+		json_arr_begin(&j);
+		w.j = &j;
+	}
+	st = store_district_each(site, print_district, &w);
+	if (c->json) {
+		json_arr_end(&j);
+		if (st != ST_OK)
+			json_release(&j);
+		else
+			return ctl_json_end(&j);
+	}
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot read districts (%s)",
+		    status_name(st));
+	if (w.n == 0)
+		printf("no districts yet: listctl district add SLUG --domain "
+		    "DOMAIN --name NAME\n");
+	return 0;
+}
+
+static int
+list_name(const struct list *l, void *ctx)
+{
+	struct walk *w = ctx;
+
+	w->n++;
+	if (w->j)
+		json_str(w->j, l->name);
+	else
+		printf("  %s\n", l->name);
+	return 0;
+}
+
+static int
+district_show(struct ctl *c)
+{
+	struct district d;
+	struct store *ds;
+	struct json j;
+	struct walk w = { c, NULL, 0 };
+	enum status st;
+	int rc;
+
+	if ((rc = ctl_open_district(c, c->pos[0], &d, &ds)) != 0)
+		return rc;
+	if (c->json) {
+		ctl_json_begin(&j, 16 << 20);
+		json_obj_begin(&j);
+		json_key(&j, "district");
+		district_json(&j, &d);
+		json_key(&j, "lists");
+		json_arr_begin(&j);
+		w.j = &j;
+	} else {
+		printf("slug:           %s\ndomain:         %s\nname:           %s\n"
+		    "students email: %s\nlists:\n", d.slug, d.domain, d.name,
+		    d.students_have_email ? "yes" : "no");
+	}
+	st = store_list_each(ds, list_name, &w);
+	store_close(ds);
+	if (st != ST_OK) {
+		if (c->json)
+			json_release(&j);
+		return ctl_fail(c, st, "cannot read lists (%s)", status_name(st));
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		return ctl_json_end(&j);
+	}
+	return 0;
+}
+
+static int
+district_set(struct ctl *c)
+{
+	struct district d;
+	struct store *site = ctl_site(c);
+	enum status st;
+	int rc;
+
+	if (site == NULL)
+		return status_exit(ST_TEMP);
+	if ((st = store_district_get(site, c->pos[0], &d)) != ST_OK)
+		return ctl_fail(c, st, "no district \"%s\"", c->pos[0]);
+	if ((rc = apply_options(c, &d)) != 0)
+		return rc;
+	st = store_district_update(site, &d);
+	if (st == ST_EXISTS)
+		return ctl_fail(c, st, "another district has the domain \"%s\"",
+		    d.domain);
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot update \"%s\" (%s)", d.slug,
+		    status_name(st));
+	ctl_audit(c, d.slug, "district.set", "domain=%s name=%s students=%d",
+	    d.domain, d.name, d.students_have_email);
+	if (!c->json)
+		printf("district %s updated\n", d.slug);
+	return 0;
+}
+
+static int
+count_list(const struct list *l, void *ctx)
+{
+	(void)l;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int
+district_remove(struct ctl *c)
+{
+	struct district d;
+	struct store *ds, *site;
+	char *dir = NULL, *removed = NULL, *target = NULL;
+	int rc, n_lists = 0;
+	enum status st;
+
+	if ((rc = ctl_open_district(c, c->pos[0], &d, &ds)) != 0)
+		return rc;
+	st = store_list_each(ds, count_list, &n_lists);
+	store_close(ds);
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot read lists (%s)", status_name(st));
+	if (n_lists > 0 && !ctl_flag(c, "force"))
+		return ctl_fail(c, ST_DENIED, "district \"%s\" has %d lists; "
+		    "remove them first or give --force", d.slug, n_lists);
+	site = ctl_site(c);
+	dir = store_district_path(c->home, d.slug);
+	removed = xasprintf("%s/removed", c->home);
+	target = xasprintf("%s/%s-%lld", removed, d.slug, (long long)store_now());
+	rc = 0;
+	if ((mkdir(removed, 0750) == -1 && errno != EEXIST) ||
+	    rename(dir, target) == -1) {
+		rc = ctl_fail(c, ST_TEMP, "cannot move %s to %s: %s", dir, target,
+		    strerror(errno));
+		goto out;
+	}
+	if ((st = store_district_remove(site, d.slug)) != ST_OK) {
+		(void)rename(target, dir);
+		rc = ctl_fail(c, st, "cannot remove \"%s\" (%s)", d.slug,
+		    status_name(st));
+		goto out;
+	}
+	ctl_audit(c, d.slug, "district.remove", "lists=%d kept_in=%s", n_lists,
+	    target);
+	if (!c->json)
+		printf("district %s removed; its data is kept in %s\n", d.slug,
+		    target);
+out:
+	xfree(dir);
+	xfree(removed);
+	xfree(target);
+	return rc;
+}

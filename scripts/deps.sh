@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh - install what the build, the tests or the demo need and are missing.
+# As root it runs apt-get (Debian 12); otherwise it prints the exact command
+# and stops. Usage: deps.sh --build | --test | --demo | --bench
+set -eu
+
+BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev"
+TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3"
+BENCH_PKGS="mlmmj mhonarc wrk"
+
+missing=""
+need_pkg() {
+	for p in "$@"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+			missing="$missing $p"
+		fi
+	done
+}
+
+case "${1:---build}" in
+--build|--demo) need_pkg $BUILD_PKGS ;;
+--test) need_pkg $BUILD_PKGS $TEST_PKGS ;;
+--bench) need_pkg $BUILD_PKGS $TEST_PKGS $BENCH_PKGS postfix ;;
+*) echo "usage: deps.sh --build|--test|--demo|--bench" >&2; exit 64 ;;
+esac
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "listd: missing packages:$missing" >&2
+	echo "listd: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "listd: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# postfix asks a question on install; answer it so nothing listens on port 25.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
+apt-get update -q >/dev/null || true
+apt-get install -y -q --no-install-recommends$missing >/dev/null

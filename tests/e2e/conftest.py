@@ -1,0 +1,46 @@
+"""conftest.py - fixtures for end-to-end tests: the built binaries, a fresh
+LISTD_HOME per test, and a runner for listctl that returns exit code,
+stdout and stderr (and parsed JSON with --json)."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BUILD = Path(os.environ.get("LISTD_BUILD", Path(__file__).resolve().parents[2] / "build"))
+BIN = BUILD / "bin"
+
+
+class Ctl:
+    """Runs listctl against one home directory."""
+
+    def __init__(self, home):
+        self.home = Path(home)
+
+    def run(self, *args, input=None, check=None, timeout=60):
+        env = dict(os.environ, LISTD_HOME=str(self.home), LISTD_ACTOR="test")
+        p = subprocess.run([str(BIN / "listctl"), *map(str, args)], input=input,
+                           capture_output=True, env=env, timeout=timeout)
+        out = p.stdout.decode("utf-8", "replace")
+        err = p.stderr.decode("utf-8", "replace")
+        if check is not None:
+            assert p.returncode == check, f"exit {p.returncode}, stderr: {err}"
+        return p.returncode, out, err
+
+    def json(self, *args):
+        rc, out, err = self.run("--json", *args)
+        assert rc == 0, f"exit {rc}: {err}"
+        return json.loads(out)
+
+
+@pytest.fixture
+def home(tmp_path):
+    h = tmp_path / "home"
+    h.mkdir()
+    return h
+
+
+@pytest.fixture
+def ctl(home):
+    return Ctl(home)
