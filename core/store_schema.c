@@ -11,7 +11,14 @@ struct migration {
 	const char	*sql;
 };
 
-static const struct migration site_migrations[] = {
+struct module {
+	const char		*name;
+	int			 is_site;
+	const struct migration	*migrations;
+	size_t			 n;
+};
+
+static const struct migration core_site[] = {
 	{ 1,
 	  "CREATE TABLE district ("
 	  " id INTEGER PRIMARY KEY,"
@@ -51,7 +58,7 @@ static const struct migration site_migrations[] = {
 	  "CREATE INDEX audit_district ON audit(district, ts);" },
 };
 
-static const struct migration district_migrations[] = {
+static const struct migration core_district[] = {
 	{ 1,
 	  "CREATE TABLE setting ("
 	  " key TEXT PRIMARY KEY,"
@@ -86,45 +93,94 @@ static const struct migration district_migrations[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Every module's migrations, applied in this order. Add a row per module. */
+static const struct module modules[] = {
+	{ "core", 1, core_site, N(core_site) },
+	{ "core", 0, core_district, N(core_district) },
+};
+
+static enum status
+module_version(struct store *s, const char *module, int *version)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	*version = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_version"
+	    " WHERE module = ?", -1, &st, NULL) != SQLITE_OK)
+		return store_status(s, sqlite3_errcode(s->db), "schema_version");
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
+	    store_status(s, err, "schema_version");
+}
+
+static enum status
+apply_one(struct store *s, const char *module, const struct migration *m)
+{
+	sqlite3_stmt *st = NULL;
+	char *errmsg = NULL;
+	enum status rc;
+
+	if ((rc = store_begin(s)) != ST_OK)
+		return rc;
+	if (sqlite3_exec(s->db, m->sql, NULL, NULL, &errmsg) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO schema_version"
+	    " (module, version) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("store migrate district=%s module=%s version=%d "
+		    "err=\"%s\"", s->slug, module, m->version,
+		    errmsg ? errmsg : sqlite3_errmsg(s->db));
+		sqlite3_free(errmsg);
+		store_rollback(s);
+		return ST_INTERNAL;
+	}
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, m->version);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		store_rollback(s);
+		return ST_INTERNAL;
+	}
+	sqlite3_finalize(st);
+	if ((rc = store_commit(s)) != ST_OK)
+		return rc;
+	log_debug("store migrate district=%s module=%s version=%d", s->slug,
+	    module, m->version);
+	return ST_OK;
+}
+
 enum status
 store_schema_apply(struct store *s)
 {
-	const struct migration *m = s->is_site ? site_migrations :
-	    district_migrations;
-	size_t n = s->is_site ? N(site_migrations) : N(district_migrations);
-	sqlite3_stmt *st;
 	enum status rc;
-	int current, err;
+	char *errmsg = NULL;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL)
-	    != SQLITE_OK)
-		return store_status(s, sqlite3_errcode(s->db), "user_version");
-	err = sqlite3_step(st);
-	current = err == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (current < 0)
-		return store_status(s, err, "user_version");
-	for (size_t i = 0; i < n; i++) {
-		char *errmsg = NULL, setver[64];
+	if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS schema_version ("
+	    " module TEXT PRIMARY KEY, version INTEGER NOT NULL)", NULL, NULL,
+	    &errmsg) != SQLITE_OK) {
+		log_warnx("store schema district=%s err=\"%s\"", s->slug,
+		    errmsg ? errmsg : "");
+		sqlite3_free(errmsg);
+		return ST_TEMP;
+	}
+	for (size_t i = 0; i < N(modules); i++) {
+		const struct module *mod = &modules[i];
+		int current;
 
-		if (m[i].version <= current)
+		if (mod->is_site != s->is_site)
 			continue;
-		if ((rc = store_begin(s)) != ST_OK)
+		if ((rc = module_version(s, mod->name, &current)) != ST_OK)
 			return rc;
-		snprintf(setver, sizeof(setver), "PRAGMA user_version=%d",
-		    m[i].version);
-		if (sqlite3_exec(s->db, m[i].sql, NULL, NULL, &errmsg) != SQLITE_OK ||
-		    sqlite3_exec(s->db, setver, NULL, NULL, &errmsg) != SQLITE_OK) {
-			log_warnx("store migrate district=%s version=%d err=\"%s\"",
-			    s->slug, m[i].version, errmsg ? errmsg : "");
-			sqlite3_free(errmsg);
-			store_rollback(s);
-			return ST_INTERNAL;
+		for (size_t k = 0; k < mod->n; k++) {
+			if (mod->migrations[k].version <= current)
+				continue;
+			if ((rc = apply_one(s, mod->name, &mod->migrations[k]))
+			    != ST_OK)
+				return rc;
 		}
-		if ((rc = store_commit(s)) != ST_OK)
-			return rc;
-		log_debug("store migrate district=%s version=%d", s->slug,
-		    m[i].version);
 	}
 	return ST_OK;
 }

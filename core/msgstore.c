@@ -1,0 +1,78 @@
+/* msgstore.c - content-addressed raw messages (see msgstore.h). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+
+#include "core/msgstore.h"
+#include "core/spool.h"
+#include "core/xmem.h"
+
+void
+msgstore_hash(const void *data, size_t len, char *hash)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(ck, data, (gssize)len);
+	snprintf(hash, MSGSTORE_HASH_LEN + 1, "%s", g_checksum_get_string(ck));
+	g_checksum_free(ck);
+}
+
+static int
+hash_valid(const char *hash)
+{
+	if (strlen(hash) != MSGSTORE_HASH_LEN)
+		return 0;
+	for (const char *p = hash; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return 1;
+}
+
+char *
+msgstore_path(const char *district_dir, const char *hash)
+{
+	if (!hash_valid(hash))
+		return NULL;
+	return xasprintf("%s/messages/%.2s/%s.eml", district_dir, hash, hash);
+}
+
+enum status
+msgstore_put(const char *district_dir, const void *data, size_t len,
+    char *hash)
+{
+	char *dir, *path, name[MSGSTORE_HASH_LEN + 8];
+	struct stat sb;
+	enum status st = ST_OK;
+
+	msgstore_hash(data, len, hash);
+	dir = xasprintf("%s/messages/%.2s", district_dir, hash);
+	path = xasprintf("%s/%s.eml", dir, hash);
+	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+		goto out;
+	if (spool_mkdirs(dir) == -1) {
+		st = ST_TEMP;
+		goto out;
+	}
+	snprintf(name, sizeof(name), "%s.eml", hash);
+	st = spool_write_file(dir, name, data, len);
+out:
+	xfree(dir);
+	xfree(path);
+	return st;
+}
+
+enum status
+msgstore_get(const char *district_dir, const char *hash, size_t max,
+    char **data, size_t *len)
+{
+	char *path = msgstore_path(district_dir, hash);
+	enum status st;
+
+	if (path == NULL)
+		return ST_NOTFOUND;
+	st = spool_read_file(path, max, data, len);
+	xfree(path);
+	return st;
+}
