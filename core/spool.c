@@ -1,6 +1,7 @@
 /* spool.c - durable writes and disk space (see spool.h). Every step that can
  * fail has a fault point so tests can prove nothing partial survives. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,9 @@ enum status
 spool_write_file(const char *dir, const char *name, const void *data,
     size_t len)
 {
-	char *tmp = xasprintf("%s/.tmp.%s.%ld", dir, name, (long)getpid());
+	static atomic_long seq;
+	char *tmp = xasprintf("%s/.tmp.%s.%ld.%ld", dir, name, (long)getpid(),
+	    atomic_fetch_add(&seq, 1));
 	char *final = xasprintf("%s/%s", dir, name);
 	const char *p = data;
 	enum status st = ST_TEMP;
