@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gmime/gmime.h>
+#include <libxml/parser.h>
+
 #include "core/config.h"
 #include "core/log.h"
 #include "core/store.h"
@@ -160,6 +163,8 @@ main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	log_init("listctl", LOG_LEVEL_WARN, 0);
+	g_mime_init();
+	xmlInitParser();
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (!strcmp(argv[i], "--json"))
 			c.json = 1;
@@ -228,5 +233,7 @@ main(int argc, char **argv)
 		return rc;
 	rc = v->run(&c);
 	store_close(c.site);
+	g_mime_shutdown();
+	xmlCleanupParser();
 	return rc;
 }
