@@ -62,8 +62,6 @@ static const struct config_key config_keys[] = {
 	  "longest back-off, seconds" },
 	{ "delivery", "max_queue_age", KEY_INT, F(max_queue_age), "432000", 60,
 	  30L * 86400, "seconds before a deferred recipient bounces" },
-	{ "delivery", "pipeline_workers", KEY_INT, F(pipeline_workers), "2", 1, 32,
-	  "threads running the posting pipeline" },
 	{ "http", "listen", KEY_HOSTPORT, F(http_listen), "127.0.0.1:8080", 0, 0,
 	  "address of the web interface (empty: none)" },
 	{ "http", "base_url", KEY_STR, F(base_url), "http://127.0.0.1:8080", 0, 0,
