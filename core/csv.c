@@ -66,6 +66,28 @@ skip_bom(struct csv_reader *r)
 	return -1;
 }
 
+/* Skip to the end of a record whose field may be quoted: newlines inside
+ * quotes belong to the record, so the next record starts after it. */
+static void
+skip_record(struct csv_reader *r, int in_quote)
+{
+	int c;
+
+	if (!in_quote) {
+		skip_line(r);
+		return;
+	}
+	while ((c = getc(r->fp)) != EOF) {
+		if (c == '"')
+			in_quote = !in_quote;
+		else if (c == '\n') {
+			r->line++;
+			if (!in_quote)
+				break;
+		}
+	}
+}
+
 static void
 end_field(struct csv_reader *r)
 {
@@ -137,12 +159,12 @@ read_record(struct csv_reader *r, const char **reason)
 			return *reason = "text after a closing quote", -1;
 		}
 		if (c == '\0') {
-			skip_line(r);
+			skip_record(r, in_quote);
 			return *reason = "NUL byte in field", -1;
 		}
 		at_start = 0;
 		if (buf_append(&r->rec, &c, 1) == -1) {
-			skip_line(r);
+			skip_record(r, in_quote);
 			return *reason = "record longer than 64 KB", -1;
 		}
 	}

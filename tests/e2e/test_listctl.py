@@ -518,3 +518,13 @@ def test_districts_do_not_leak_members(ctl, tmp_path):
     assert "only-b" not in out
     assert (ctl.home / "districts" / "a" / "district.db").exists()
     assert (ctl.home / "districts" / "b" / "district.db").exists()
+
+
+def test_import_skip_bad_never_smuggles_lines_of_a_bad_quoted_field(north, tmp_path):
+    # The bad row's quoted name spans lines; one of them looks like an address.
+    f = write(tmp_path, "smuggle.csv", b"address,name\n"
+              b"a@example.net,\"x\x00\nevil@example.net\n\"\nok@example.net,OK\n")
+    rc, out, err = north.run("member", "import", NEWS, f, "--skip-bad")
+    assert rc == 0, err
+    assert ":2: NUL byte in field" in err
+    assert addresses(north) == ["ok@example.net"]

@@ -140,6 +140,29 @@ test_csv_nul_byte(void **state)
 }
 
 static void
+test_csv_bad_quoted_field_is_skipped_whole(void **state)
+{
+	static const char nul[] = "address\na@x.org,\"\0\nevil@x.org\n\"\n"
+	    "ok@x.org\n";
+	char *got, *big;
+	size_t n = CSV_RECORD_MAX + 10;
+
+	(void)state;
+	/* A line inside the bad quoted field must not become a record. */
+	got = trace_bytes(nul, sizeof(nul) - 1);
+	assert_string_equal(got, "1:address\n2!NUL byte in field\n5:ok@x.org\n");
+	xfree(got);
+	big = xmalloc(n + 64);
+	memcpy(big, "\"", 1);
+	memset(big + 1, 'a', n);
+	memcpy(big + 1 + n, "\nevil@x.org\n\"\nok@x.org\n", 23);
+	got = trace_bytes(big, n + 24);
+	assert_string_equal(got, "1!record longer than 64 KB\n4:ok@x.org\n");
+	xfree(got);
+	xfree(big);
+}
+
+static void
 test_csv_invalid_utf8_names_line_and_continues(void **state)
 {
 	(void)state;
@@ -212,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_csv_quote_inside_unquoted_field),
 		cmocka_unit_test(test_csv_text_after_closing_quote),
 		cmocka_unit_test(test_csv_nul_byte),
+		cmocka_unit_test(test_csv_bad_quoted_field_is_skipped_whole),
 		cmocka_unit_test(test_csv_invalid_utf8_names_line_and_continues),
 		cmocka_unit_test(test_csv_too_many_fields),
 		cmocka_unit_test(test_csv_overlong_record),

@@ -159,6 +159,35 @@ test_json_overflow_returns_null(void **state)
 	json_release(&j);
 }
 
+static void
+test_json_too_deep_is_refused_not_malformed(void **state)
+{
+	struct json j;
+	const char *t;
+
+	(void)state;
+	json_init(&j, 4096);
+	for (int i = 0; i < JSON_DEPTH_MAX - 1; i++)
+		json_arr_begin(&j);
+	for (int i = 0; i < JSON_DEPTH_MAX - 1; i++)
+		json_arr_end(&j);
+	assert_non_null(t = json_text(&j));
+	assert_int_equal(strlen(t), 2 * (JSON_DEPTH_MAX - 1));
+	assert_null(strchr(t, ','));
+	json_release(&j);
+
+	json_init(&j, 4096);
+	json_arr_begin(&j);
+	for (int i = 0; i < JSON_DEPTH_MAX + 8; i++)
+		json_arr_begin(&j);
+	for (int i = 0; i < JSON_DEPTH_MAX + 8; i++)
+		json_arr_end(&j);
+	json_int(&j, 1);
+	json_arr_end(&j);
+	assert_null(json_text(&j));	/* it used to print "[[[,[,[..." */
+	json_release(&j);
+}
+
 int
 main(void)
 {
@@ -170,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_json_replaces_invalid_utf8),
 		cmocka_unit_test(test_json_hostile_strings_stay_inert),
 		cmocka_unit_test(test_json_overflow_returns_null),
+		cmocka_unit_test(test_json_too_deep_is_refused_not_malformed),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
