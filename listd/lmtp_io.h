@@ -19,6 +19,8 @@ struct lmtp_io {
 	char	out[8192];
 	size_t	out_len;
 	int	failed;		/* read/write error or timeout */
+	volatile int *stopping;	/* shutdown: leave between commands */
+	int	timeout_ms;
 };
 
 /* How a DATA body went; any flag makes the message refused. */
@@ -30,7 +32,10 @@ struct lmtp_data_result {
 	int	long_line;
 };
 
-void	lmtp_io_init(struct lmtp_io *io, int fd);
+/* Serve fd; between commands a wait ends early once *stopping is set, and
+ * any wait for input ends after timeout seconds. */
+void	lmtp_io_init(struct lmtp_io *io, int fd, volatile int *stopping,
+	    int timeout);
 /* Read one line (CRLF or LF stripped) into line (at most max-1 bytes).
  * Returns its length, -1 on EOF/error/timeout, -2 when longer than max (the
  * rest of that line is skipped). */
