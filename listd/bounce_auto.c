@@ -27,14 +27,13 @@ static const char *const auto_subjects[] = {
 	NULL
 };
 
+/* Strong enough to override a DSN: a challenge system may send one. */
 static const char *const challenge_phrases[] = {
-	"boxbe", "spam arrest", "spamarrest", "bluebottle", "whitelist",
-	"white list", "approved sender", "approved senders",
+	"boxbe", "spam arrest", "spamarrest", "bluebottle",
 	"verify that you are", "verify you are a", "challenge-response",
-	"challenge response", "sender verification", "confirm that you are",
-	"to be added to my", "sender is not on", "pending approval",
-	"mailbox is protected", "protected by", "request to be added",
-	"guest list", NULL
+	"challenge response", "confirm that you are a", "pre-approved",
+	"request to be added to", "to be added to my", "approved sender",
+	NULL
 };
 
 static const char *const bulk_values[] = {

@@ -32,6 +32,7 @@ static void		 flush(struct dsn_group *g, struct bounce_report *r);
 static char		*field_for(struct dsn_group *g, const char *name);
 static void		 strip_type(const char *in, char *out, size_t out_len);
 static void		 append_folded(char *field, const char *more);
+static int		 orig_usable(const char *orig);
 
 int
 bounce_dsn_parse(const char *text, struct bounce_report *r)
@@ -154,6 +155,16 @@ strip_type(const char *in, char *out, size_t out_len)
 	snprintf(out, out_len, "%s", in);
 }
 
+/* Original-Recipient names the address we sent to (Final-Recipient may be
+ * a forward's target); use it when it is an rfc822 address. */
+static int
+orig_usable(const char *orig)
+{
+	const char *p = orig + strspn(orig, " \t");
+
+	return strncasecmp(p, "rfc822", 6) == 0 && strchr(p, '@') != NULL;
+}
+
 /* Is this recipient's failure temporary? From Action, then Status, then a
  * reply code in the diagnostic. -1 when it did not fail at all. */
 static int
@@ -179,7 +190,7 @@ flush(struct dsn_group *g, struct bounce_report *r)
 {
 	char addr[FIELD_MAX], status[BOUNCE_STATUS_MAX] = "", diag[FIELD_MAX];
 	char mta[FIELD_MAX];
-	const char *who = *g->final ? g->final : g->orig;
+	const char *who = orig_usable(g->orig) ? g->orig : g->final;
 	int temp;
 
 	if (*who) {

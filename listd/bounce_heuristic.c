@@ -33,6 +33,9 @@ static int	line_is_cut(const char *line);
 static void	scan_line(struct scan *s, const char *line);
 static int	take_addr(const char *p, const char *line, char *out,
 		    size_t out_len, const char **after);
+static int	line_is_header(const struct scan *s, const char *line);
+static void	scan_bare_name(struct scan *s, const char *p);
+static int	addr_is_sender(const char *line, const char *addr);
 static int	addr_is_excluded(const struct scan *s, const char *addr);
 static void	note_diag(struct scan *s, const char *line);
 
@@ -68,7 +71,8 @@ static const char *const intro_phrases[] = {
 	"couldn't be delivered", "no longer valid", "has not been delivered",
 	"not yet been delivered", "delivery attempts", "error delivering",
 	"following message", "message you sent", "were not delivered",
-	NULL
+	"addressed to", "intended recipient", "recipient:", "your mail to",
+	"not delivered to", "undeliverable to", NULL
 };
 
 static const char *const failure_phrases[] = {
@@ -84,15 +88,23 @@ static const char *const failure_phrases[] = {
 	"550", "551", "552", "553", "554", "501", "450", "451", "452", NULL
 };
 
+/* An inline copy of the original message starts at a line that begins
+ * (after dashes and the like) with one of these... */
+static const char *const cut_starts[] = {
+	"original message", "unsent message", "returned message",
+	"returned mail follows", "message header follows",
+	"header of the original message", "headers of the original",
+	"original headers", "text of the message", "copy of the original",
+	"message text follows", "headers", "rfc822 headers",
+	"your message reads", "the message follows", "the original message:",
+	"the original message headers", "message follows", NULL
+};
+
+/* ... or holds one of these anywhere. */
 static const char *const cut_phrases[] = {
 	"below this line is a copy of the message",
 	"this is a copy of the message", "original message follows",
-	"original message", "unsent message below", "returned message",
-	"header of the original message", "message header follows",
-	"headers of the original", "original headers", "text of the message",
-	"copy of the original", "message text follows", "--- headers",
-	"rfc822 headers", "your message reads", "the message follows",
-	"copy of your message", NULL
+	"unsent message below", NULL
 };
 
 static const char *const header_starts[] = {
@@ -212,12 +224,16 @@ scan_line(struct scan *s, const char *line)
 		s->seen_addr = 0;
 	}
 	note_diag(s, line);
+	if (line_is_header(s, line))
+		goto next;
+	if (s->block > 0 && !s->seen_addr && strchr(p, '@') == NULL)
+		scan_bare_name(s, p);
 	for (int i = 0; i < 8 && take_addr(p, line, addr, sizeof(addr),
 	    &after) == 0; i++, p = after) {
 		alone = strspn(after, " \t>:.;,)]\"'") == strlen(after) &&
 		    (size_t)(after - line) - strspn(line, " \t<\"'(") <=
 		    strlen(addr) + 4;
-		if (addr_is_excluded(s, addr) ||
+		if (addr_is_excluded(s, addr) || addr_is_sender(line, addr) ||
 		    !(is_failure || s->block > 0 || alone))
 			continue;
 		e = bounce_report_add(s->r, addr, NULL, NULL, NULL, s->is_temp);
@@ -229,8 +245,57 @@ scan_line(struct scan *s, const char *line)
 			s->pending[s->n_pending++] = e;
 		note_diag(s, line);
 	}
+next:
 	if (s->block > 0)
 		s->block--;
+}
+
+/* Quoted headers of the original are not blame, except a "To:" inside a
+ * recipient block (Exchange and Yahoo name the recipient that way). */
+static int
+line_is_header(const struct scan *s, const char *line)
+{
+	const char *p = line + strspn(line, " \t>");
+
+	if (s->block > 0 && strncasecmp(p, "to:", 3) == 0)
+		return 0;
+	for (const char *const *h = header_starts; *h; h++)
+		if (strncasecmp(p, *h, strlen(*h)) == 0)
+			return 1;
+	return 0;
+}
+
+/* AOL names failed recipients by screen name alone ("\tscreenname"). */
+static void
+scan_bare_name(struct scan *s, const char *p)
+{
+	char addr[ADDR_MAX + 1];
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+	const char *dom = strrchr(s->t->from, '@');
+
+	if (n == 0 || n > ADDR_LOCAL_MAX || p[n + strspn(p + n, " \t")] ||
+	    dom == NULL || strncasecmp(dom, "@aol.com", 8) != 0)
+		return;
+	snprintf(addr, sizeof(addr), "%.*s@aol.com", (int)n, p);
+	if (bounce_report_add(s->r, addr, NULL, NULL, NULL, s->is_temp)) {
+		s->seen_addr = 1;
+		s->n_added++;
+	}
+}
+
+/* "not accepting mail from X", "sent by X": X is the sender, not blamed. */
+static int
+addr_is_sender(const char *line, const char *addr)
+{
+	const char *at = strstr(line, addr);
+
+	if (at == NULL)
+		return 0;
+	while (at > line && strchr(" \t<\"'", at[-1]))
+		at--;
+	return (at - line >= 4 && strncasecmp(at - 4, "from", 4) == 0) ||
+	    (at - line >= 2 && strncasecmp(at - 2, "by", 2) == 0);
 }
 
 /* Give a diagnostic to the addresses still waiting for one: this line, if
@@ -264,10 +329,6 @@ take_addr(const char *p, const char *line, char *out, size_t out_len,
 	static const char stop[] = " \t<>()[]\"',;:=|`";
 	const char *at, *b, *e;
 
-	for (const char *const *h = header_starts; *h; h++)
-		if (strncasecmp(line + strspn(line, " \t>"), *h,
-		    strlen(*h)) == 0)
-			return -1;
 	while ((at = strchr(p, '@')) != NULL) {
 		for (b = at; b > line && !strchr(stop, b[-1]); b--)
 			;
@@ -305,9 +366,14 @@ addr_is_excluded(const struct scan *s, const char *addr)
 static int
 line_is_cut(const char *line)
 {
-	const char *p = line + strspn(line, " \t-=*_");
+	const char *p = line + strspn(line, " \t-=*_>");
 
-	return has_any(p, cut_phrases) && strlen(p) < 120;
+	if (strlen(p) > 120)
+		return 0;
+	for (const char *const *c = cut_starts; *c; c++)
+		if (strncasecmp(p, *c, strlen(*c)) == 0)
+			return 1;
+	return has_any(p, cut_phrases);
 }
 
 static int

@@ -20,10 +20,13 @@
 struct collect {
 	GByteArray	*dsn;		/* delivery-status bodies, concatenated */
 	GByteArray	*text;		/* readable text parts, concatenated */
+	GByteArray	*html;		/* text/html parts, read when no text */
 	int		 n_parts;
 };
 
 static void	 walk(GMimeObject *o, struct collect *c, int depth);
+static void	 walk_forwarded(GMimeMessage *m, struct collect *c);
+static void	 html_to_text(GByteArray *html, GByteArray *text);
 static void	 append_part(GMimePart *part, GByteArray *to);
 static void	 append_bounded(GByteArray *to, const guint8 *p, size_t n);
 static char	*header_copy(GMimeMessage *m, const char *name);
@@ -62,7 +65,7 @@ bounce_report_free(struct bounce_report *r)
 enum status
 bounce_parse(const char *data, size_t len, struct bounce_report **out)
 {
-	struct collect c = { NULL, NULL, 0 };
+	struct collect c = { NULL, NULL, NULL, 0 };
 	struct bounce_report *r = NULL;
 	GMimeMessage *m = NULL;
 	enum status st = ST_DATA;
@@ -76,8 +79,12 @@ bounce_parse(const char *data, size_t len, struct bounce_report **out)
 		goto out;
 	c.dsn = g_byte_array_new();
 	c.text = g_byte_array_new();
+	c.html = g_byte_array_new();
 	r = xcalloc(1, sizeof(*r));
 	walk(g_mime_message_get_mime_part(m), &c, 0);
+	if (c.dsn->len == 0)
+		walk_forwarded(m, &c);
+	html_to_text(c.html, c.text);
 	decide(m, &c, r);
 	*out = r;
 	r = NULL;
@@ -87,6 +94,8 @@ out:
 		g_byte_array_unref(c.dsn);
 	if (c.text)
 		g_byte_array_unref(c.text);
+	if (c.html)
+		g_byte_array_unref(c.html);
 	if (m)
 		g_object_unref(m);
 	bounce_report_free(r);
@@ -139,10 +148,75 @@ walk(GMimeObject *o, struct collect *c, int depth)
 	    g_mime_content_type_is_type(ct, "message",
 	    "global-delivery-status"))
 		append_part(GMIME_PART(o), c->dsn);
+	else if (g_mime_content_type_is_type(ct, "text", "html"))
+		append_part(GMIME_PART(o), c->html);
 	else if (g_mime_content_type_is_type(ct, "text", "plain") ||
-	    g_mime_content_type_is_type(ct, "text", "html") ||
 	    (depth == 0 && g_mime_content_type_is_type(ct, "text", "*")))
 		append_part(GMIME_PART(o), c->text);
+}
+
+/* A bounce forwarded whole (multipart/mixed; report-type=delivery-status
+ * around a message/rfc822 holding the report): read the inner report. */
+static void
+walk_forwarded(GMimeMessage *m, struct collect *c)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(m);
+	GMimeContentType *ct = g_mime_object_get_content_type(top);
+	const char *rt = g_mime_content_type_get_parameter(ct, "report-type");
+	GMimeMultipart *mp;
+
+	if (!GMIME_IS_MULTIPART(top) || rt == NULL ||
+	    g_ascii_strcasecmp(rt, "delivery-status") != 0)
+		return;
+	mp = GMIME_MULTIPART(top);
+	for (int i = 0; i < g_mime_multipart_get_count(mp) && i < 4; i++) {
+		GMimeObject *o = g_mime_multipart_get_part(mp, i);
+		GMimeMessage *inner;
+
+		if (!GMIME_IS_MESSAGE_PART(o) || (inner =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(o))) ==
+		    NULL)
+			continue;
+		walk(g_mime_message_get_mime_part(inner), c, 1);
+	}
+}
+
+/* Crude text of an HTML part: tags dropped (block ends become line ends),
+ * the common entities decoded. Enough for the phrases the heuristics read. */
+static void
+html_to_text(GByteArray *html, GByteArray *text)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#64;", '@' },
+	};
+	const char *p = (const char *)html->data, *end = p + html->len;
+	char ch;
+
+	while (p < end && text->len < BOUNCE_TEXT_MAX) {
+		ch = *p++;
+		if (ch == '<' && p < end && (g_ascii_isalpha(*p) || *p == '/' ||
+		    *p == '!')) {
+			int is_break = g_ascii_strncasecmp(p, "br", 2) == 0 ||
+			    *p == '/' || g_ascii_strncasecmp(p, "p", 1) == 0;
+			const char *gt = memchr(p, '>', (size_t)(end - p));
+
+			p = gt ? gt + 1 : end;
+			if (is_break)
+				g_byte_array_append(text, (const guint8 *)"\n", 1);
+			continue;
+		}
+		for (size_t i = 0; ch == '&' && i < G_N_ELEMENTS(ents); i++) {
+			size_t n = strlen(ents[i].ent) - 1;
+
+			if ((size_t)(end - p) >= n &&
+			    g_ascii_strncasecmp(p, ents[i].ent + 1, n) == 0) {
+				ch = ents[i].c;
+				p += n;
+			}
+		}
+		g_byte_array_append(text, (const guint8 *)&ch, 1);
+	}
 }
 
 /* Decode the part's content onto to, within BOUNCE_TEXT_MAX. */
@@ -224,14 +298,16 @@ decide(GMimeMessage *m, struct collect *c, struct bounce_report *r)
 	t.to = to;
 	t.body = (const char *)c->text->data;
 	t.body_len = c->text->len - 1;
-	if (bounce_dsn_parse((const char *)c->dsn->data, r) > 0) {
+	if (bounce_is_challenge(&t)) {
+		r->source = BOUNCE_SRC_AUTOREPLY;
+	} else if (bounce_dsn_parse((const char *)c->dsn->data, r) > 0) {
 		r->source = BOUNCE_SRC_DSN;
 	} else if (*failed) {
 		from_header_list(r, failed);
 		bounce_heuristic_details(&t, r);
 		r->source = BOUNCE_SRC_HEADER;
-	} else if (bounce_is_challenge(&t) || (bounce_is_auto_reply(m) &&
-	    !bounce_heuristic_looks_like_bounce(&t))) {
+	} else if (bounce_is_auto_reply(m) &&
+	    !bounce_heuristic_looks_like_bounce(&t)) {
 		r->source = BOUNCE_SRC_AUTOREPLY;
 	} else if (bounce_heuristic_scan(&t, r) > 0) {
 		r->source = BOUNCE_SRC_TEXT;
