@@ -31,7 +31,7 @@ static const char *const auto_subjects[] = {
 static const char *const challenge_phrases[] = {
 	"boxbe", "spam arrest", "spamarrest", "bluebottle",
 	"verify that you are", "verify you are a", "challenge-response",
-	"challenge response", "confirm that you are a", "pre-approved",
+	"challenge response", "confirm that you are a", "sender not pre-approved",
 	"request to be added to", "to be added to my", "approved sender",
 	NULL
 };

@@ -11,7 +11,7 @@
 #include "listd/bounce_dsn.h"
 #include "listd/bounce_heuristic.h"
 
-#define BLOCK_LINES	12	/* lines after an intro that may list rcpts */
+#define BLOCK_LINES	4	/* non-blank lines after an intro or an address */
 #define SCAN_LINES	400	/* lines of report text read at most */
 
 /* The state of one pass over the report text. */
@@ -21,6 +21,7 @@ struct scan {
 	int			 is_temp;
 	int			 block;		/* lines left in a rcpt block */
 	int			 seen_addr;	/* block had an address */
+	int			 to_ok;		/* block may name rcpts by To: */
 	int			 n_added;
 	struct bounce_rcpt	*pending[BOUNCE_RCPT_MAX];	/* no diag yet */
 	int			 n_pending;
@@ -36,6 +37,7 @@ static int	take_addr(const char *p, const char *line, char *out,
 static int	line_is_header(const struct scan *s, const char *line);
 static void	scan_bare_name(struct scan *s, const char *p);
 static int	addr_is_sender(const char *line, const char *addr);
+static int	addr_leads(const char *start, const char *at);
 static int	addr_is_excluded(const struct scan *s, const char *addr);
 static void	note_diag(struct scan *s, const char *line);
 
@@ -72,7 +74,8 @@ static const char *const intro_phrases[] = {
 	"not yet been delivered", "delivery attempts", "error delivering",
 	"following message", "message you sent", "were not delivered",
 	"addressed to", "intended recipient", "recipient:", "your mail to",
-	"not delivered to", "undeliverable to", NULL
+	"not delivered to", "undeliverable to", "the address to",
+	"your message was addressed", NULL
 };
 
 static const char *const failure_phrases[] = {
@@ -85,6 +88,7 @@ static const char *const failure_phrases[] = {
 	"not permitted", "not allowed", "blocked", "not a valid",
 	"bad destination", "too large", "could not be delivered",
 	"not delivered", "deferred", "delayed", "retry", "timed out",
+	"not match", "generated from", "expanded from",
 	"550", "551", "552", "553", "554", "501", "450", "451", "452", NULL
 };
 
@@ -97,7 +101,8 @@ static const char *const cut_starts[] = {
 	"original headers", "text of the message", "copy of the original",
 	"message text follows", "headers", "rfc822 headers",
 	"your message reads", "the message follows", "the original message:",
-	"the original message headers", "message follows", NULL
+	"the original message headers", "message follows",
+	"start of returned message", "here is a copy of", NULL
 };
 
 /* ... or holds one of these anywhere. */
@@ -117,6 +122,11 @@ static const char *const header_starts[] = {
 static const char *const local_excluded[] = {
 	"postmaster", "mailer-daemon", "mailer_daemon", "mail-daemon",
 	"abuse", "hostmaster", "webmaster", "noreply", "no-reply", NULL
+};
+
+static const char *const advice_words[] = {
+	"try", "contact", "write to", "mailto:", "send to", "email", "e-mail",
+	NULL
 };
 
 static const char *const warning_phrases[] = {
@@ -207,9 +217,10 @@ bounce_heuristic_details(const struct bounce_text *t, struct bounce_report *r)
 static void
 scan_line(struct scan *s, const char *line)
 {
-	const char *p = line, *after;
+	const char *p = line, *after, *start;
 	char addr[ADDR_MAX + 1];
-	int is_failure = has_any(line, failure_phrases), alone;
+	int is_failure = has_any(line, failure_phrases), alone, first;
+	int is_postfix;
 	struct bounce_rcpt *e;
 
 	while (*p == ' ' || *p == '\t' || *p == '>')
@@ -222,24 +233,30 @@ scan_line(struct scan *s, const char *line)
 	if (has_any(line, intro_phrases)) {
 		s->block = BLOCK_LINES;
 		s->seen_addr = 0;
+		s->to_ok = strcasestr(line, "following message") != NULL;
 	}
 	note_diag(s, line);
 	if (line_is_header(s, line))
 		goto next;
+	if (strncasecmp(p, "to:", 3) == 0)
+		p += 3 + strspn(p + 3, " \t");
+	start = p;
 	if (s->block > 0 && !s->seen_addr && strchr(p, '@') == NULL)
 		scan_bare_name(s, p);
 	for (int i = 0; i < 8 && take_addr(p, line, addr, sizeof(addr),
 	    &after) == 0; i++, p = after) {
-		alone = strspn(after, " \t>:.;,)]\"'") == strlen(after) &&
-		    (size_t)(after - line) - strspn(line, " \t<\"'(") <=
-		    strlen(addr) + 4;
+		first = addr_leads(start, after - strlen(addr));
+		alone = first && strspn(after, " \t>:.;,)]\"'") == strlen(after);
+		is_postfix = first && strncmp(after, ">:", 2) == 0;
 		if (addr_is_excluded(s, addr) || addr_is_sender(line, addr) ||
-		    !(is_failure || s->block > 0 || alone))
+		    !(is_failure || (s->block > 0 && first) || alone ||
+		    is_postfix))
 			continue;
 		e = bounce_report_add(s->r, addr, NULL, NULL, NULL, s->is_temp);
 		if (e == NULL)
 			continue;
 		s->seen_addr = 1;
+		s->block = BLOCK_LINES + 1;
 		s->n_added++;
 		if (!*e->diag && s->n_pending < BOUNCE_RCPT_MAX)
 			s->pending[s->n_pending++] = e;
@@ -257,7 +274,7 @@ line_is_header(const struct scan *s, const char *line)
 {
 	const char *p = line + strspn(line, " \t>");
 
-	if (s->block > 0 && strncasecmp(p, "to:", 3) == 0)
+	if (s->block > 0 && s->to_ok && strncasecmp(p, "to:", 3) == 0)
 		return 0;
 	for (const char *const *h = header_starts; *h; h++)
 		if (strncasecmp(p, *h, strlen(*h)) == 0)
@@ -284,7 +301,28 @@ scan_bare_name(struct scan *s, const char *p)
 	}
 }
 
-/* "not accepting mail from X", "sent by X": X is the sender, not blamed. */
+/* Does the address at "at" lead its line: at most three words before it,
+ * or right after "to" or a colon ("Intended recipient: a@b")? */
+static int
+addr_leads(const char *start, const char *at)
+{
+	int words = 0;
+	const char *e = at;
+
+	while (e > start && strchr(" \t<\"'(", e[-1]))
+		e--;
+	if ((e - start >= 1 && e[-1] == ':') ||
+	    (e - start >= 3 && strncasecmp(e - 3, " to", 3) == 0))
+		return 1;
+	for (const char *q = start; q < e; q++)
+		if ((q == start || q[-1] == ' ' || q[-1] == '\t') &&
+		    *q != ' ' && *q != '\t')
+			words++;
+	return words <= 3;
+}
+
+/* "not accepting mail from X", "sent by X": X is the sender, not blamed;
+ * nor is an address the text advises writing to ("try X", "contact X"). */
 static int
 addr_is_sender(const char *line, const char *addr)
 {
@@ -294,6 +332,15 @@ addr_is_sender(const char *line, const char *addr)
 		return 0;
 	while (at > line && strchr(" \t<\"'", at[-1]))
 		at--;
+	if (at - line >= 14 && (strncasecmp(at - 14, "generated from", 14) == 0 ||
+	    strncasecmp(at - 13, "expanded from", 13) == 0))
+		return 0;
+	for (const char *const *w = advice_words; *w; w++) {
+		size_t n = strlen(*w);
+
+		if ((size_t)(at - line) >= n && strncasecmp(at - n, *w, n) == 0)
+			return 1;
+	}
 	return (at - line >= 4 && strncasecmp(at - 4, "from", 4) == 0) ||
 	    (at - line >= 2 && strncasecmp(at - 2, "by", 2) == 0);
 }
