@@ -32,6 +32,7 @@ static const struct row table[] = {
 	{ ST_CONFIG,   "config",   "451 4.3.5", 500, 78, 1 },
 	{ ST_INTERNAL, "internal", "451 4.3.0", 500, 70, 1 },
 	{ ST_EXISTS,   "exists",   "550 5.7.1", 409, 65, 0 },
+	{ ST_LOOP,     "loop",     "554 5.4.6", 508, 65, 0 },
 };
 
 static void
