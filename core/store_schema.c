@@ -158,6 +158,7 @@ static const struct migration mail_district[] = {
 	  " text TEXT NOT NULL,"
 	  " ts INTEGER NOT NULL);"
 	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
+};
 
 /* The roster generator (generator/, core/store_roster*.c): the district's
  * directory source, rule and family definitions, admin exclusions, the link
