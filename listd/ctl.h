@@ -83,5 +83,8 @@ extern const struct ctl_verb ctl_district_verbs[];
 extern const struct ctl_verb ctl_list_verbs[];
 extern const struct ctl_verb ctl_member_verbs[];
 extern const struct ctl_verb ctl_bounce_verbs[];
+extern const struct ctl_verb ctl_generate_verbs[];	/* "" is the default */
+extern const struct ctl_verb ctl_source_verbs[];
+extern const struct ctl_verb ctl_roster_verbs[];
 
 #endif

@@ -34,7 +34,7 @@ body_cb(void **ctx, int *len, void *arg)
 	struct deliver_msg *m = arg;
 	struct body_cursor *c;
 
-	/* libesmtp releases *ctx with free(): it must come from calloc. */
+	/* libesmtp releases *ctx itself, so it must come from calloc. */
 	if (*ctx == NULL)
 		*ctx = calloc(1, sizeof(struct body_cursor));	/* lint: allow */
 	if ((c = *ctx) == NULL)

@@ -22,6 +22,9 @@ static const struct ctl_noun nouns[] = {
 	{ "member", "members of a list: add, import, export", ctl_member_verbs },
 	{ "bounce", "bounce messages: parse saved DSNs and failure reports",
 	  ctl_bounce_verbs },
+	{ "generate", "run the roster generator; its status", ctl_generate_verbs },
+	{ "source", "a district's account directory source", ctl_source_verbs },
+	{ "roster", "rule lists, list families, exclusions", ctl_roster_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
@@ -211,20 +214,30 @@ main(int argc, char **argv)
 		return status_exit(ST_USAGE);
 	}
 	c.noun = n->name;
-	if (++i >= argc || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-		usage_noun(i >= argc ? stderr : stdout, n);
-		return i >= argc ? status_exit(ST_USAGE) : 0;
+	/* A verb named "" is the noun's default: "listctl generate --all". */
+	if (n->verbs[0].name[0] == '\0' && (++i >= argc ||
+	    (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help")))) {
+		v = &n->verbs[0];
+		i--;
+	} else {
+		if (n->verbs[0].name[0] != '\0')
+			++i;
+		if (i >= argc || !strcmp(argv[i], "--help") ||
+		    !strcmp(argv[i], "-h")) {
+			usage_noun(i >= argc ? stderr : stdout, n);
+			return i >= argc ? status_exit(ST_USAGE) : 0;
+		}
+		for (v = n->verbs; v->name; v++)
+			if (v->name[0] && strcmp(v->name, argv[i]) == 0)
+				break;
 	}
-	for (v = n->verbs; v->name; v++)
-		if (strcmp(v->name, argv[i]) == 0)
-			break;
 	if (v->name == NULL) {
 		fprintf(stderr, "listctl: %s: unknown verb \"%s\"\n", n->name,
 		    argv[i]);
 		usage_noun(stderr, n);
 		return status_exit(ST_USAGE);
 	}
-	c.verb = v->name;
+	c.verb = v->name[0] ? v->name : NULL;
 	for (int k = i + 1; k < argc; k++)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
 			printf("usage: listctl %s %s\n    %s\n", n->name, v->usage,

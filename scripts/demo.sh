@@ -27,3 +27,14 @@ $ctl list list
 echo
 echo "== first members of news@bethel.example.org"
 $ctl member list news@bethel.example.org | head -5
+
+echo
+echo "== roster generator: directory sources from demo/*-directory.csv"
+$ctl source set bethel --type csv --path "$top/demo/bethel-directory.csv"
+$ctl source set riverside --type csv --path "$top/demo/riverside-directory.csv"
+$ctl roster family staff@bethel.example.org --attribute school --rule "role = staff"
+$ctl generate --all --dry-run
+$ctl generate --all
+echo
+echo "== generator status"
+$ctl generate status
