@@ -75,6 +75,7 @@ struct qwalk {
 	const struct district	*d;
 	struct json		*j;
 	int			 n;
+	struct post_filter	 f;
 };
 
 static void
@@ -133,7 +134,7 @@ print_post(const struct post *p, void *arg)
 
 /* Fill the post filter from the options; 0 or an exit code. */
 static int
-post_filter(struct ctl *c, struct store *ds, struct post_filter *f)
+post_filter(struct ctl *c, struct post_filter *f)
 {
 	const char *v;
 	long n;
@@ -153,7 +154,6 @@ post_filter(struct ctl *c, struct store *ds, struct post_filter *f)
 			    "expected a number", v);
 		f->min_retries = (int)n;
 	}
-	(void)ds;
 	return 0;
 }
 
@@ -161,16 +161,13 @@ static int
 walk_district(const struct district *d, void *arg)
 {
 	struct qwalk *w = arg;
-	struct post_filter f;
 	struct store *ds;
 
 	if (store_district_open(w->c->home, d->slug, 0, &ds) != ST_OK)
 		return 0;
-	if (post_filter(w->c, ds, &f) == 0) {
-		w->ds = ds;
-		w->d = d;
-		(void)store_post_each(ds, &f, print_post, w);
-	}
+	w->ds = ds;
+	w->d = d;
+	(void)store_post_each(ds, &w->f, print_post, w);
 	store_close(ds);
 	return 0;
 }
@@ -178,15 +175,18 @@ walk_district(const struct district *d, void *arg)
 static int
 queue_list(struct ctl *c)
 {
-	struct qwalk w = { c, NULL, NULL, NULL, 0 };
+	struct qwalk w;
 	const char *only = ctl_opt(c, "district"), *list = ctl_opt(c, "list");
-	struct post_filter f;
 	struct district d;
 	struct store *site, *ds;
 	struct list l;
 	struct json j;
 	int rc;
 
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	if ((rc = post_filter(c, &w.f)) != 0)
+		return rc;
 	if ((site = ctl_site(c)) == NULL)
 		return status_exit(ST_TEMP);
 	if (c->json) {
@@ -197,15 +197,11 @@ queue_list(struct ctl *c)
 	if (list) {
 		if ((rc = ctl_open_list(c, list, &d, &ds, &l)) != 0)
 			goto fail;
-		if ((rc = post_filter(c, ds, &f)) == 0) {
-			f.list_id = l.id;
-			w.ds = ds;
-			w.d = &d;
-			(void)store_post_each(ds, &f, print_post, &w);
-		}
+		w.f.list_id = l.id;
+		w.ds = ds;
+		w.d = &d;
+		(void)store_post_each(ds, &w.f, print_post, &w);
 		store_close(ds);
-		if (rc)
-			goto fail;
 	} else if (only) {
 		if (store_district_get(site, only, &d) != ST_OK) {
 			rc = ctl_fail(c, ST_NOTFOUND, "no district \"%s\"", only);
@@ -279,13 +275,15 @@ print_batch(const struct batch *b, void *arg)
 static int
 queue_show(struct ctl *c)
 {
-	struct qwalk w = { c, NULL, NULL, NULL, 0 };
+	struct qwalk w;
 	struct district d;
 	struct store *ds;
 	struct post p;
 	struct json j;
 	int rc;
 
+	memset(&w, 0, sizeof(w));
+	w.c = c;
 	if ((rc = open_post(c, &d, &ds, &p)) != 0)
 		return rc;
 	w.ds = ds;
