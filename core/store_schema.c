@@ -103,6 +103,7 @@ static const struct migration mail_district[] = {
 	  " id INTEGER PRIMARY KEY,"
 	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
 	  " kind TEXT NOT NULL DEFAULT 'post',"
+	  " rcpt TEXT NOT NULL DEFAULT '',"
 	  " raw_hash TEXT NOT NULL,"
 	  " out_hash TEXT NOT NULL DEFAULT '',"
 	  " message_id TEXT NOT NULL,"
@@ -220,6 +221,42 @@ static const struct migration roster_district[] = {
 	  " PRIMARY KEY (run_id, list_name));" },
 };
 
+/* Subscriptions and list commands: pending confirmations (single-use,
+ * expiring), automatic replies sent (rate limits), message templates, and
+ * bounce scores of members. */
+static const struct migration subscription_district[] = {
+	{ 1,
+	  "CREATE TABLE pending ("
+	  " id INTEGER PRIMARY KEY,"
+	  " token TEXT NOT NULL UNIQUE,"
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " name TEXT NOT NULL DEFAULT '',"
+	  " action TEXT NOT NULL,"
+	  " post_id INTEGER NOT NULL DEFAULT 0,"
+	  " created INTEGER NOT NULL,"
+	  " expires INTEGER NOT NULL,"
+	  " used INTEGER NOT NULL DEFAULT 0);"
+	  "CREATE INDEX pending_address ON pending(list_id, address, created);"
+	  "CREATE TABLE reply_log ("
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " ts INTEGER NOT NULL);"
+	  "CREATE INDEX reply_log_address ON reply_log(address, ts);"
+	  "CREATE TABLE template ("
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " name TEXT NOT NULL,"
+	  " body TEXT NOT NULL,"
+	  " PRIMARY KEY (list_id, name));"
+	  "CREATE TABLE bounce ("
+	  " member_id INTEGER PRIMARY KEY REFERENCES member(id) ON DELETE CASCADE,"
+	  " score REAL NOT NULL DEFAULT 0,"
+	  " updated INTEGER NOT NULL,"
+	  " disabled_at INTEGER NOT NULL DEFAULT 0,"
+	  " probes INTEGER NOT NULL DEFAULT 0,"
+	  " last_probe INTEGER NOT NULL DEFAULT 0);"
+	  "ALTER TABLE held ADD COLUMN notified INTEGER NOT NULL DEFAULT 0;" },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every module's migrations, applied in this order. Add a row per module. */
@@ -227,6 +264,7 @@ static const struct module modules[] = {
 	{ "core", 1, core_site, N(core_site) },
 	{ "core", 0, core_district, N(core_district) },
 	{ "mail", 0, mail_district, N(mail_district) },
+	{ "subscription", 0, subscription_district, N(subscription_district) },
 	{ "roster", 0, roster_district, N(roster_district) },
 };
 
