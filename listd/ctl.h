@@ -82,5 +82,6 @@ void	ctl_time(int64_t t, char *out, size_t out_len);
 extern const struct ctl_verb ctl_district_verbs[];
 extern const struct ctl_verb ctl_list_verbs[];
 extern const struct ctl_verb ctl_member_verbs[];
+extern const struct ctl_verb ctl_archive_verbs[];
 
 #endif

@@ -20,6 +20,7 @@ static const struct ctl_noun nouns[] = {
 	  ctl_district_verbs },
 	{ "list", "mailing lists, named by their address", ctl_list_verbs },
 	{ "member", "members of a list: add, import, export", ctl_member_verbs },
+	{ "archive", "list archives: import, rebuild, search", ctl_archive_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
