@@ -55,6 +55,7 @@ html_doc_new(const char *title, const char *css_href, xmlNodePtr *body)
 	xmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
 	xmlNodePtr html, head, el;
 
+	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");	/* no &#NNN; bloat */
 	xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL);
 	html = xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL);
 	xmlDocSetRootElement(doc, html);
