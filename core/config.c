@@ -62,8 +62,6 @@ static const struct config_key config_keys[] = {
 	  "longest back-off, seconds" },
 	{ "delivery", "max_queue_age", KEY_INT, F(max_queue_age), "432000", 60,
 	  30L * 86400, "seconds before a deferred recipient bounces" },
-	{ "delivery", "pipeline_workers", KEY_INT, F(pipeline_workers), "2", 1, 32,
-	  "threads running the posting pipeline" },
 	{ "http", "listen", KEY_HOSTPORT, F(http_listen), "127.0.0.1:8080", 0, 0,
 	  "address of the web interface (empty: none)" },
 	{ "http", "base_url", KEY_STR, F(base_url), "http://127.0.0.1:8080", 0, 0,
@@ -255,7 +253,7 @@ config_load(struct config *c, const char *path, int optional, char *err,
 {
 	FILE *fp;
 	char line[1024], section[64] = "listd", msg[512];
-	int lineno = 0, rc = -1;
+	int lineno = 0, rc = -1, retry_line = 0;
 	int home_from_env = getenv("LISTD_HOME") && *getenv("LISTD_HOME");
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -314,15 +312,19 @@ config_load(struct config *c, const char *path, int optional, char *err,
 			continue;
 		if (set_value(c, k, val, msg, sizeof(msg)) == -1)
 			goto bad;
+		if (k->offset == F(retry_min) || k->offset == F(retry_max))
+			retry_line = lineno;
 	}
 	if (ferror(fp)) {
 		snprintf(err, err_len, "%s: read error: %s", path, strerror(errno));
 		goto out;
 	}
 	if (c->retry_min > c->retry_max) {
-		snprintf(err, err_len, "%s: retry_min %d is above retry_max %d",
-		    path, c->retry_min, c->retry_max);
-		goto out;
+		/* Name the line that made the pair inconsistent. */
+		lineno = retry_line;
+		snprintf(msg, sizeof(msg), "retry_min %d is above retry_max %d",
+		    c->retry_min, c->retry_max);
+		goto bad;
 	}
 	rc = 0;
 	goto out;

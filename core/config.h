@@ -29,7 +29,6 @@ struct config {
 	int	retry_min;
 	int	retry_max;
 	int	max_queue_age;
-	int	pipeline_workers;
 	/* [http] */
 	char	http_listen[CONFIG_STR_MAX];
 	char	base_url[CONFIG_STR_MAX];

@@ -45,6 +45,49 @@ skip_line(struct csv_reader *r)
 		r->line++;
 }
 
+/* A UTF-8 byte order mark is not data. A broken one (0xEF not followed
+ * by 0xBB 0xBF) is invalid UTF-8: -1, with the rest of its line skipped. */
+static int
+skip_bom(struct csv_reader *r)
+{
+	int a = getc(r->fp), last;
+
+	if (a != 0xef) {
+		if (a != EOF)
+			ungetc(a, r->fp);
+		return 0;
+	}
+	if ((last = getc(r->fp)) == 0xbb && (last = getc(r->fp)) == 0xbf)
+		return 0;
+	if (last == '\n')
+		r->line++;
+	else if (last != EOF)
+		skip_line(r);
+	return -1;
+}
+
+/* Skip to the end of a record whose field may be quoted: newlines inside
+ * quotes belong to the record, so the next record starts after it. */
+static void
+skip_record(struct csv_reader *r, int in_quote)
+{
+	int c;
+
+	if (!in_quote) {
+		skip_line(r);
+		return;
+	}
+	while ((c = getc(r->fp)) != EOF) {
+		if (c == '"')
+			in_quote = !in_quote;
+		else if (c == '\n') {
+			r->line++;
+			if (!in_quote)
+				break;
+		}
+	}
+}
+
 static void
 end_field(struct csv_reader *r)
 {
@@ -116,12 +159,12 @@ read_record(struct csv_reader *r, const char **reason)
 			return *reason = "text after a closing quote", -1;
 		}
 		if (c == '\0') {
-			skip_line(r);
+			skip_record(r, in_quote);
 			return *reason = "NUL byte in field", -1;
 		}
 		at_start = 0;
 		if (buf_append(&r->rec, &c, 1) == -1) {
-			skip_line(r);
+			skip_record(r, in_quote);
 			return *reason = "record longer than 64 KB", -1;
 		}
 	}
@@ -140,17 +183,9 @@ csv_next(struct csv_reader *r, size_t *line, const char **reason)
 		*line = r->line;
 		*reason = NULL;
 		if (!r->started) {
-			int a = getc(r->fp), b, c;
-
 			r->started = 1;
-			/* A UTF-8 byte order mark is not data. */
-			if (a == 0xef && (b = getc(r->fp)) == 0xbb &&
-			    (c = getc(r->fp)) == 0xbf)
-				;
-			else if (a == 0xef)
+			if (skip_bom(r) == -1)
 				return *reason = "invalid UTF-8", -1;
-			else if (a != EOF)
-				ungetc(a, r->fp);
 		}
 		rc = read_record(r, reason);
 		if (rc <= 0)

@@ -34,8 +34,13 @@ json_open(struct json *j, char c)
 {
 	json_sep(j);
 	buf_append(&j->b, &c, 1);
-	if (j->depth < JSON_DEPTH_MAX - 1)
-		j->n_items[++j->depth] = 0;
+	/* Deeper than we track commas for: refuse the document rather than
+	 * emit invalid JSON. */
+	if (j->depth >= JSON_DEPTH_MAX - 1) {
+		j->b.overflow = 1;
+		return;
+	}
+	j->n_items[++j->depth] = 0;
 }
 
 static void

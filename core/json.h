@@ -35,7 +35,8 @@ void	json_null(struct json *j);
 void	json_kv_str(struct json *j, const char *key, const char *s);
 void	json_kv_int(struct json *j, const char *key, int64_t v);
 void	json_kv_bool(struct json *j, const char *key, int v);
-/* The text so far; NULL if the maximum was passed. Borrowed. */
+/* The text so far; NULL if the maximum size or nesting depth
+ * (JSON_DEPTH_MAX - 1 levels) was passed. Borrowed. */
 const char *json_text(const struct json *j);
 /* Write the document and a newline to fp; -1 on overflow or write error. */
 int	json_print(struct json *j, FILE *fp);

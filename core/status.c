@@ -24,6 +24,7 @@ static const struct status_row status_table[ST__COUNT] = {
 	[ST_CONFIG]   = { "config",   "451 4.3.5", 500, EX_CONFIG,   1 },
 	[ST_INTERNAL] = { "internal", "451 4.3.0", 500, EX_SOFTWARE, 1 },
 	[ST_EXISTS]   = { "exists",   "550 5.7.1", 409, EX_DATAERR,  0 },
+	[ST_LOOP]     = { "loop",     "554 5.4.6", 508, EX_DATAERR,  0 },
 };
 
 static const struct status_row *

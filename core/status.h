@@ -16,6 +16,7 @@ enum status {
 	ST_CONFIG,	/* configuration error */
 	ST_INTERNAL,	/* a bug or corruption */
 	ST_EXISTS,	/* already there */
+	ST_LOOP,	/* mail loop detected */
 	ST__COUNT
 };
 

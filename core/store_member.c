@@ -184,3 +184,28 @@ store_member_count(struct store *s, int64_t list_id,
 	sqlite3_reset(st);
 	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "member_count");
 }
+
+enum status
+store_member_each_recipient(struct store *s, int64_t list_id,
+    int (*fn)(const char *, const char *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT address, domain FROM member"
+	    " WHERE list_id = ? AND mode = 'regular'"
+	    " ORDER BY domain, address";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int err;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, list_id);
+	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+
+		if (fn(a ? a : "", d ? d : "", ctx))
+			break;
+	}
+	sqlite3_reset(st);
+	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
+	    store_status(s, err, "member_each_recipient");
+}

@@ -33,6 +33,11 @@ enum status	store_member_update(struct store *s, struct member *m);
 enum status	store_member_each(struct store *s, int64_t list_id,
 		    const struct member_filter *f,
 		    int (*fn)(const struct member *, void *), void *ctx);
+/* Call fn for each member who receives posts as they come (mode regular),
+ * grouped by domain (ordered by domain, then address), streaming. */
+enum status	store_member_each_recipient(struct store *s, int64_t list_id,
+		    int (*fn)(const char *address, const char *domain, void *),
+		    void *ctx);
 /* Number of members matching f (limit and offset ignored). */
 enum status	store_member_count(struct store *s, int64_t list_id,
 		    const struct member_filter *f, int64_t *n);

@@ -136,6 +136,73 @@ static const struct migration archive_district[] = {
 	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
 	  " tokenize = 'unicode61 remove_diacritics 2');" },
+
+/* The mail path: posts as received and their fate, held posts, delivery
+ * batches, per-domain back-off and per-recipient failures. */
+static const struct migration mail_district[] = {
+	{ 1,
+	  "ALTER TABLE member ADD COLUMN domain TEXT GENERATED ALWAYS AS"
+	  " (lower(substr(address, instr(address, '@') + 1))) VIRTUAL;"
+	  "CREATE INDEX member_list_domain ON member(list_id, domain, address);"
+	  "CREATE TABLE post ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " kind TEXT NOT NULL DEFAULT 'post',"
+	  " raw_hash TEXT NOT NULL,"
+	  " out_hash TEXT NOT NULL DEFAULT '',"
+	  " message_id TEXT NOT NULL,"
+	  " body_hash TEXT NOT NULL,"
+	  " sender TEXT NOT NULL,"
+	  " author TEXT NOT NULL DEFAULT '',"
+	  " subject TEXT NOT NULL DEFAULT '',"
+	  " size INTEGER NOT NULL,"
+	  " state TEXT NOT NULL,"
+	  " reason TEXT NOT NULL DEFAULT '',"
+	  " urgent INTEGER NOT NULL DEFAULT 0,"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " n_rcpt INTEGER NOT NULL DEFAULT 0,"
+	  " n_delivered INTEGER NOT NULL DEFAULT 0,"
+	  " n_bounced INTEGER NOT NULL DEFAULT 0,"
+	  " received INTEGER NOT NULL,"
+	  " updated INTEGER NOT NULL);"
+	  "CREATE INDEX post_seen ON post(list_id, message_id);"
+	  "CREATE INDEX post_state ON post(state);"
+	  "CREATE TABLE held ("
+	  " post_id INTEGER PRIMARY KEY REFERENCES post(id) ON DELETE CASCADE,"
+	  " reason TEXT NOT NULL,"
+	  " action TEXT NOT NULL DEFAULT '',"
+	  " action_by TEXT NOT NULL DEFAULT '',"
+	  " action_note TEXT NOT NULL DEFAULT '',"
+	  " held_at INTEGER NOT NULL);"
+	  "CREATE TABLE batch ("
+	  " id INTEGER PRIMARY KEY,"
+	  " post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,"
+	  " domain TEXT NOT NULL,"
+	  " rcpts TEXT NOT NULL,"
+	  " n_rcpt INTEGER NOT NULL,"
+	  " urgent INTEGER NOT NULL DEFAULT 0,"
+	  " state TEXT NOT NULL DEFAULT 'pending',"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " recoveries INTEGER NOT NULL DEFAULT 0,"
+	  " next_try INTEGER NOT NULL DEFAULT 0,"
+	  " lease INTEGER NOT NULL DEFAULT 0,"
+	  " last_error TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL);"
+	  "CREATE INDEX batch_ready ON batch(state, urgent DESC, next_try);"
+	  "CREATE INDEX batch_post ON batch(post_id);"
+	  "CREATE TABLE domain_backoff ("
+	  " domain TEXT PRIMARY KEY,"
+	  " until INTEGER NOT NULL,"
+	  " failures INTEGER NOT NULL);"
+	  "CREATE TABLE delivery_failure ("
+	  " id INTEGER PRIMARY KEY,"
+	  " post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL,"
+	  " permanent INTEGER NOT NULL,"
+	  " code TEXT NOT NULL,"
+	  " text TEXT NOT NULL,"
+	  " ts INTEGER NOT NULL);"
+	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -145,6 +212,7 @@ static const struct module modules[] = {
 	{ "core", 1, core_site, N(core_site) },
 	{ "core", 0, core_district, N(core_district) },
 	{ "archive", 0, archive_district, N(archive_district) },
+	{ "mail", 0, mail_district, N(mail_district) },
 };
 
 static enum status

@@ -10,7 +10,7 @@
 #include "core/status.h"
 #include "core/store.h"
 
-#define CTL_POS_MAX	16
+#define CTL_POS_MAX	512	/* bounce parse takes many files */
 #define CTL_OPT_MAX	32
 
 struct ctl_opt {
@@ -83,5 +83,6 @@ extern const struct ctl_verb ctl_district_verbs[];
 extern const struct ctl_verb ctl_list_verbs[];
 extern const struct ctl_verb ctl_member_verbs[];
 extern const struct ctl_verb ctl_archive_verbs[];
+extern const struct ctl_verb ctl_bounce_verbs[];
 
 #endif

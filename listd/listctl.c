@@ -21,6 +21,8 @@ static const struct ctl_noun nouns[] = {
 	{ "list", "mailing lists, named by their address", ctl_list_verbs },
 	{ "member", "members of a list: add, import, export", ctl_member_verbs },
 	{ "archive", "list archives: import, rebuild, search", ctl_archive_verbs },
+	{ "bounce", "bounce messages: parse saved DSNs and failure reports",
+	  ctl_bounce_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))

@@ -31,7 +31,7 @@ struct fx {
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct fx *f = calloc(1, sizeof(*f));	/* lint: allow */
 
 	snprintf(f->home, sizeof(f->home), "/tmp/listd-thread-XXXXXX");
 	assert_non_null(mkdtemp(f->home));
@@ -53,7 +53,7 @@ teardown(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->home);
 	if (system(cmd) != 0)	/* lint: allow (test cleanup) */
 		return -1;
-	free(f);
+	free(f);	/* lint: allow */
 	return 0;
 }
 

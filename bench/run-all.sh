@@ -1,0 +1,25 @@
+#!/bin/sh
+# run-all.sh - run every benchmark bench/*.sh (except this file) one after
+# the other, then repeat each one's last line (its key=value summary).
+# "make bench" calls it. Exit status is non-zero if any benchmark failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+status=0
+for b in "$here"/*.sh; do
+	[ "$(basename "$b")" = run-all.sh ] && continue
+	echo "=== $(basename "$b")"
+	out=$(sh "$b" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc -ne 0 ]; then
+		echo "$(basename "$b" .sh): FAILED (exit $rc)" >>"$summary"
+		status=1
+	else
+		echo "$(basename "$b" .sh): $(echo "$out" | tail -1)" >>"$summary"
+	fi
+done
+echo "=== summary"
+cat "$summary"
+exit $status

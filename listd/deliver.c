@@ -1,0 +1,169 @@
+/* deliver.c - SMTP fan-out to the relay through libesmtp (see deliver.h).
+ * libesmtp owns the socket; as soon as it connects we set TCP_NODELAY on it
+ * so the final "." of each message is not held back by Nagle while the
+ * relay delays its ACK (the 40 ms per transaction that mlmmj loses). */
+#include <stddef.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libesmtp.h>
+
+#include "core/config.h"
+#include "core/fault.h"
+#include "core/log.h"
+#include "core/xmem.h"
+#include "listd/deliver.h"
+
+#define FD_SCAN_MAX	4096
+
+struct body_cursor {
+	int	sent;
+};
+
+/* Hand libesmtp the body in one piece; libesmtp frees *ctx itself. */
+static const char *
+body_cb(void **ctx, int *len, void *arg)
+{
+	struct deliver_msg *m = arg;
+	struct body_cursor *c;
+
+	/* libesmtp releases *ctx with free(): it must come from calloc. (lint: allow) */
+	if (*ctx == NULL)
+		*ctx = calloc(1, sizeof(struct body_cursor));	/* lint: allow */
+	if ((c = *ctx) == NULL)
+		return NULL;
+	if (len == NULL) {		/* rewind */
+		c->sent = 0;
+		return NULL;
+	}
+	if (c->sent) {
+		*len = 0;
+		return NULL;
+	}
+	c->sent = 1;
+	*len = (int)m->body_len;
+	return m->body;
+}
+
+/* On connect: TCP_NODELAY on every socket of ours connected to the relay's
+ * port (any such socket is a relay connection, so the scan is harmless). */
+static void
+event_cb(smtp_session_t session, int event, void *arg, ...)
+{
+	int port = *(int *)arg, one = 1;
+
+	(void)session;
+	if (event != SMTP_EV_CONNECT)
+		return;
+	for (int fd = 3; fd < FD_SCAN_MAX; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int p;
+
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1)
+			continue;
+		if (ss.ss_family == AF_INET)
+			p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		else
+			continue;
+		if (p == port)
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
+	}
+}
+
+static void
+copy_status(const smtp_status_t *st, int *code, char *text)
+{
+	*code = st ? st->code : 0;
+	snprintf(text, DELIVER_TEXT_MAX, "%s", st && st->text ? st->text : "");
+	for (char *p = text; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+}
+
+static int
+add_messages(smtp_session_t s, struct deliver_msg *msgs, int n,
+    smtp_message_t *handles, smtp_recipient_t **rcpt_handles)
+{
+	for (int i = 0; i < n; i++) {
+		smtp_message_t m = smtp_add_message(s);
+
+		if (m == NULL)
+			return -1;
+		handles[i] = m;
+		smtp_set_reverse_path(m, msgs[i].reverse_path);
+		smtp_set_messagecb(m, body_cb, &msgs[i]);
+		smtp_8bitmime_set_body(m, E8bitmime_8BITMIME);
+		for (int k = 0; k < msgs[i].n_rcpts; k++)
+			rcpt_handles[i][k] = smtp_add_recipient(m,
+			    msgs[i].rcpts[k].address);
+	}
+	return 0;
+}
+
+static void
+collect(struct deliver_msg *msgs, int n, smtp_message_t *handles,
+    smtp_recipient_t **rcpt_handles)
+{
+	for (int i = 0; i < n; i++) {
+		copy_status(smtp_message_transfer_status(handles[i]),
+		    &msgs[i].code, msgs[i].text);
+		for (int k = 0; k < msgs[i].n_rcpts; k++)
+			copy_status(rcpt_handles[i][k] ?
+			    smtp_recipient_status(rcpt_handles[i][k]) : NULL,
+			    &msgs[i].rcpts[k].code, msgs[i].rcpts[k].text);
+	}
+}
+
+int
+deliver_session(const char *relay, const char *helo, struct deliver_msg *msgs,
+    int n, char *err, size_t err_len)
+{
+	smtp_message_t handles[64];
+	smtp_recipient_t *rcpt_handles[64];
+	smtp_session_t s;
+	char host[256], ebuf[128];
+	int port = 25, rc = -1;
+
+	if (n > 64 || config_hostport(relay, host, sizeof(host), &port) == -1) {
+		snprintf(err, err_len, "bad relay or too many messages");
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		rcpt_handles[i] = xcalloc((size_t)msgs[i].n_rcpts + 1,
+		    sizeof(smtp_recipient_t));
+	if ((s = smtp_create_session()) == NULL)
+		goto out;
+	smtp_set_server(s, relay);
+	smtp_set_hostname(s, helo);
+	smtp_set_eventcb(s, event_cb, &port);
+	smtp_set_timeout(s, Timeout_OVERRIDE_RFC2822_MINIMUM | Timeout_DATA2, 120);
+	if (add_messages(s, msgs, n, handles, rcpt_handles) == -1) {
+		snprintf(err, err_len, "out of memory");
+		goto out;
+	}
+	if (fault_hit("deliver.connect") || !smtp_start_session(s)) {
+		snprintf(err, err_len, "relay %s: %s", relay,
+		    smtp_strerror(smtp_errno(), ebuf, sizeof(ebuf)));
+		collect(msgs, n, handles, rcpt_handles);
+		goto out;
+	}
+	collect(msgs, n, handles, rcpt_handles);
+	rc = 0;
+out:
+	if (s)
+		smtp_destroy_session(s);
+	for (int i = 0; i < n; i++)
+		xfree(rcpt_handles[i]);
+	return rc;
+}
