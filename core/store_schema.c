@@ -136,6 +136,7 @@ static const struct migration archive_district[] = {
 	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
 	  " tokenize = 'unicode61 remove_diacritics 2');" },
+};
 
 /* The mail path: posts as received and their fate, held posts, delivery
  * batches, per-domain back-off and per-recipient failures. */
