@@ -27,3 +27,8 @@ $ctl list list
 echo
 echo "== first members of news@bethel.example.org"
 $ctl member list news@bethel.example.org | head -5
+echo
+echo "== archive of teachers@bethel.example.org (synthetic sample mbox)"
+$ctl archive import teachers@bethel.example.org "$top/demo/teachers-archive.mbox"
+$ctl archive search teachers@bethel.example.org "snow day" | head -4
+echo "archive index page: $($ctl --json archive show teachers@bethel.example.org | sed -n 's/.*"index": *"\([^"]*\)".*/\1/p')"
