@@ -7,7 +7,7 @@ SYS_DESC="listd archive (listctl archive import / add)"
 SYS_FULL_CMD=(sh -c '"$0" --home "$BENCH_OUT/home" district add bench --domain bench.example.org --name Bench >/dev/null &&
 	"$0" --home "$BENCH_OUT/home" list create dev@bench.example.org --archive public >/dev/null &&
 	"$0" --home "$BENCH_OUT/home" archive import dev@bench.example.org "$BENCH_MBOX" >/dev/null' "$LISTCTL")
-SYS_ADD_CMD=("$LISTCTL" --home "$BENCH_OUT/home" archive add dev@bench.example.org)
+SYS_ADD_CMD=("$LISTCTL" --json --home "$BENCH_OUT/home" archive add dev@bench.example.org)
 sys_check() {
 	printf '{"msg_pages": %d, "thread_pages": %d}' \
 		"$(find "$BENCH_OUT/home/districts/bench/html/dev/m" -name '*.html' | wc -l)" \
