@@ -282,6 +282,6 @@ archive_search_query(const char *text)
 		p += n;
 	}
 	q = b.len ? buf_steal(&b) : NULL;
-	buf_release(&b);
+	buf_release(&b);	/* frees nothing after a steal */
 	return q;
 }

@@ -165,7 +165,7 @@ obfuscate(const char *s, size_t len, size_t *out_len)
 	}
 	buf_append(&b, s + start, len - start);
 	*out_len = b.len;
-	return b.len ? buf_steal(&b) : xstrdup("");
+	return buf_steal(&b);
 }
 
 void

@@ -207,7 +207,8 @@ page_of(const char *html, struct buf *b)
 	xmlDocPtr doc = html_doc_new("<t>", NULL, &body);
 
 	sanitize_html(body, html, strlen(html));
-	html_text(body, "\"><script>x</script>\x01\xff", 24);
+	html_text(body, "\"><script>x</script>\x01\xff",
+	    sizeof("\"><script>x</script>\x01\xff") - 1);
 	buf_init(b, 1 << 20);
 	assert_int_equal(html_serialize(doc, b), ST_OK);
 	xmlFreeDoc(doc);
