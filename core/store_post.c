@@ -183,7 +183,7 @@ store_post_set_queued(struct store *s, int64_t id, const char *out_hash,
     int64_t n_rcpt)
 {
 	static const char sql[] = "UPDATE post SET state = ?, out_hash = ?,"
-	    " n_rcpt = ?, updated = ? WHERE id = ?";
+	    " n_rcpt = ?, updated = ?, reason = '' WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)

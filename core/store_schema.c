@@ -206,6 +206,66 @@ static const struct migration mail_district[] = {
 	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
 };
 
+/* The roster generator (generator/, core/store_roster*.c): the district's
+ * directory source, rule and family definitions, admin exclusions, the link
+ * from a generated member to the account's stable id, and the run log. */
+static const struct migration roster_district[] = {
+	{ 1,
+	  "CREATE TABLE roster_source ("
+	  " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	  " type TEXT NOT NULL,"
+	  " path TEXT NOT NULL,"
+	  " query TEXT NOT NULL DEFAULT '',"
+	  " max_remove_percent INTEGER NOT NULL DEFAULT 10,"
+	  " max_errors INTEGER NOT NULL DEFAULT 10,"
+	  " interval_hours INTEGER NOT NULL DEFAULT 26,"
+	  " updated INTEGER NOT NULL);"
+	  "CREATE TABLE roster_def ("
+	  " id INTEGER PRIMARY KEY,"
+	  " name TEXT NOT NULL UNIQUE,"
+	  " kind TEXT NOT NULL,"
+	  " expr TEXT NOT NULL DEFAULT '',"
+	  " attribute TEXT NOT NULL DEFAULT '',"
+	  " includes TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL);"
+	  "CREATE TABLE roster_list ("
+	  " list_id INTEGER PRIMARY KEY REFERENCES list(id) ON DELETE CASCADE,"
+	  " def_name TEXT NOT NULL,"
+	  " value TEXT NOT NULL DEFAULT '',"
+	  " retired INTEGER NOT NULL DEFAULT 0);"
+	  "CREATE TABLE roster_member ("
+	  " member_id INTEGER PRIMARY KEY REFERENCES member(id) ON DELETE CASCADE,"
+	  " account_id TEXT NOT NULL);"
+	  "CREATE TABLE roster_exclusion ("
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " created INTEGER NOT NULL,"
+	  " PRIMARY KEY (list_id, address));"
+	  "CREATE TABLE roster_run ("
+	  " id INTEGER PRIMARY KEY,"
+	  " started INTEGER NOT NULL,"
+	  " finished INTEGER NOT NULL,"
+	  " source TEXT NOT NULL,"
+	  " dry_run INTEGER NOT NULL,"
+	  " applied INTEGER NOT NULL,"
+	  " accounts INTEGER NOT NULL,"
+	  " adds INTEGER NOT NULL,"
+	  " removes INTEGER NOT NULL,"
+	  " renames INTEGER NOT NULL,"
+	  " refused INTEGER NOT NULL,"
+	  " errors INTEGER NOT NULL,"
+	  " message TEXT NOT NULL DEFAULT '');"
+	  "CREATE TABLE roster_run_list ("
+	  " run_id INTEGER NOT NULL REFERENCES roster_run(id) ON DELETE CASCADE,"
+	  " list_name TEXT NOT NULL,"
+	  " wanted INTEGER NOT NULL,"
+	  " adds INTEGER NOT NULL,"
+	  " removes INTEGER NOT NULL,"
+	  " renames INTEGER NOT NULL,"
+	  " state TEXT NOT NULL,"
+	  " PRIMARY KEY (run_id, list_name));" },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every module's migrations, applied in this order. Add a row per module. */
@@ -214,6 +274,7 @@ static const struct module modules[] = {
 	{ "core", 0, core_district, N(core_district) },
 	{ "archive", 0, archive_district, N(archive_district) },
 	{ "mail", 0, mail_district, N(mail_district) },
+	{ "roster", 0, roster_district, N(roster_district) },
 };
 
 static enum status

@@ -370,22 +370,48 @@ quarantine(struct store *ds, const struct district *d, const struct post *p,
 	    p->attempts, why);
 }
 
+enum status
+intake_rerun(struct store *ds, const struct district *d, struct post *p,
+    int moderated, struct verdict *v)
+{
+	struct post_ctx ctx;
+	struct list l;
+	GMimeMessage *msg = NULL;
+	char *raw = NULL;
+	size_t len;
+	enum status st;
+
+	if ((st = store_list_get_id(ds, p->list_id, &l)) != ST_OK)
+		return st;
+	if ((st = msgstore_get(store_dir(ds), p->raw_hash, (size_t)1 << 30,
+	    &raw, &len)) != ST_OK)
+		return st;
+	if ((msg = msg_parse(raw, len)) == NULL) {
+		xfree(raw);
+		return ST_DATA;
+	}
+	ctx_init(&ctx, ds, d, &l, msg, raw, len, p->sender);
+	ctx.skip_sender_policy = moderated;
+	st = judge(&ctx, p, !strcmp(p->kind, "owner") ? LISTADDR_OWNER :
+	    !strcmp(p->kind, "bounces") ? LISTADDR_BOUNCES : LISTADDR_POST, v);
+	g_object_unref(msg);
+	xfree(raw);
+	if (st == ST_OK)
+		queue_notify();
+	return st;
+}
+
 /* Finish or quarantine one post left in state received. */
 static void
 recover_post(struct recovery *rc, struct store *ds, const struct district *d,
     int64_t id)
 {
-	struct post_ctx ctx;
 	struct verdict v;
 	struct post p;
-	struct list l;
-	GMimeMessage *msg;
-	char *raw = NULL;
-	size_t len;
+	enum status st;
 
 	if (store_post_attempt(ds, id, &p.attempts) != ST_OK ||
-	    store_post_get(ds, id, &p) != ST_OK ||
-	    store_list_get_id(ds, p.list_id, &l) != ST_OK)
+	    store_post_get(ds, id, &p) != ST_OK)
 		return;
 	if (p.attempts > INTAKE_MAX_RECOVERIES) {
 		quarantine(ds, d, &p, "poison message: the pipeline crashed on "
@@ -393,20 +419,12 @@ recover_post(struct recovery *rc, struct store *ds, const struct district *d,
 		rc->n_quarantined++;
 		return;
 	}
-	if (msgstore_get(store_dir(ds), p.raw_hash, (size_t)1 << 30, &raw,
-	    &len) != ST_OK || (msg = msg_parse(raw, len)) == NULL) {
+	st = intake_rerun(ds, d, &p, 0, &v);
+	if (st == ST_DATA || st == ST_NOTFOUND) {
 		quarantine(ds, d, &p, "the spooled message cannot be read");
 		rc->n_quarantined++;
-		xfree(raw);
-		return;
-	}
-	ctx_init(&ctx, ds, d, &l, msg, raw, len, p.sender);
-	if (judge(&ctx, &p, !strcmp(p.kind, "owner") ? LISTADDR_OWNER :
-	    !strcmp(p.kind, "bounces") ? LISTADDR_BOUNCES : LISTADDR_POST,
-	    &v) == ST_OK)
+	} else if (st == ST_OK)
 		rc->n_recovered++;
-	g_object_unref(msg);
-	xfree(raw);
 }
 
 static int

@@ -23,6 +23,15 @@ static const struct ctl_noun nouns[] = {
 	{ "archive", "list archives: import, rebuild, search", ctl_archive_verbs },
 	{ "bounce", "bounce messages: parse saved DSNs and failure reports",
 	  ctl_bounce_verbs },
+	{ "generate", "run the roster generator; its status", ctl_generate_verbs },
+	{ "source", "a district's account directory source", ctl_source_verbs },
+	{ "roster", "rule lists, list families, exclusions", ctl_roster_verbs },
+	{ "inject", "hand a message on stdin to a list (MTA pipe)",
+	  ctl_inject_verbs },
+	{ "queue", "the delivery queue: posts, batches, retry, delete",
+	  ctl_queue_verbs },
+	{ "held", "held posts: list, show, approve, reject, discard",
+	  ctl_held_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
@@ -212,20 +221,41 @@ main(int argc, char **argv)
 		return status_exit(ST_USAGE);
 	}
 	c.noun = n->name;
-	if (++i >= argc || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-		usage_noun(i >= argc ? stderr : stdout, n);
-		return i >= argc ? status_exit(ST_USAGE) : 0;
+	/* A verb named "" is the noun's default ("listctl generate --all",
+	 * "listctl inject LIST"), used unless the next word names a verb. */
+	if (n->verbs[0].name[0] == '\0') {
+		v = NULL;
+		for (const struct ctl_verb *w = n->verbs + 1; w->name &&
+		    i + 1 < argc; w++)
+			if (strcmp(w->name, argv[i + 1]) == 0) {
+				v = w;
+				i++;
+				break;
+			}
+		if (v == NULL && i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
+		    !strcmp(argv[i + 1], "-h"))) {
+			usage_noun(stdout, n);
+			return 0;
+		}
+		if (v == NULL)
+			v = &n->verbs[0];
+	} else {
+		if (++i >= argc || !strcmp(argv[i], "--help") ||
+		    !strcmp(argv[i], "-h")) {
+			usage_noun(i >= argc ? stderr : stdout, n);
+			return i >= argc ? status_exit(ST_USAGE) : 0;
+		}
+		for (v = n->verbs; v->name; v++)
+			if (strcmp(v->name, argv[i]) == 0)
+				break;
 	}
-	for (v = n->verbs; v->name; v++)
-		if (strcmp(v->name, argv[i]) == 0)
-			break;
 	if (v->name == NULL) {
 		fprintf(stderr, "listctl: %s: unknown verb \"%s\"\n", n->name,
 		    argv[i]);
 		usage_noun(stderr, n);
 		return status_exit(ST_USAGE);
 	}
-	c.verb = v->name;
+	c.verb = v->name[0] ? v->name : NULL;
 	for (int k = i + 1; k < argc; k++)
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
 			printf("usage: listctl %s %s\n    %s\n", n->name, v->usage,

@@ -57,6 +57,8 @@ domain_done(struct builder *b)
 		return;
 	if (b->n_mixed + b->n_cur > b->batch_size)
 		flush(b, &b->mixed, &b->n_mixed, "*");
+	if (b->mixed.len)
+		buf_append(&b->mixed, "\n", 1);
 	buf_append(&b->mixed, b->cur.data, b->cur.len);
 	b->n_mixed += b->n_cur;
 	buf_reset(&b->cur);

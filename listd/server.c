@@ -163,22 +163,20 @@ accept_one(struct server *srv, int lfd, int max_sessions)
 }
 
 void
-server_run(struct server *srv, int max_sessions)
+server_run_once(struct server *srv, int max_sessions)
 {
 	struct pollfd pfd[2];
 
-	while (!srv->stopping) {
-		for (int i = 0; i < srv->n_fds; i++) {
-			pfd[i].fd = srv->fds[i];
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
-		}
-		if (poll(pfd, (nfds_t)srv->n_fds, 250) <= 0)
-			continue;
-		for (int i = 0; i < srv->n_fds; i++)
-			if (pfd[i].revents & POLLIN)
-				accept_one(srv, srv->fds[i], max_sessions);
+	for (int i = 0; i < srv->n_fds; i++) {
+		pfd[i].fd = srv->fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
 	}
+	if (poll(pfd, (nfds_t)srv->n_fds, 250) <= 0)
+		return;
+	for (int i = 0; i < srv->n_fds; i++)
+		if (pfd[i].revents & POLLIN)
+			accept_one(srv, srv->fds[i], max_sessions);
 }
 
 void

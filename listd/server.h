@@ -20,8 +20,8 @@ struct server {
 
 /* Open the configured listeners. -1 (logged) when one cannot be opened. */
 int	server_listen(struct server *srv, const struct config *c);
-/* Accept and serve until srv->stopping is set. */
-void	server_run(struct server *srv, int max_sessions);
+/* Wait up to 250 ms for connections and accept them. */
+void	server_run_once(struct server *srv, int max_sessions);
 /* Wait up to timeout seconds for the sessions to end; close listeners. */
 void	server_drain(struct server *srv, int timeout);
 

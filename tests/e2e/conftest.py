@@ -44,3 +44,34 @@ def home(tmp_path):
 @pytest.fixture
 def ctl(home):
     return Ctl(home)
+
+
+@pytest.fixture
+def sink(tmp_path):
+    from mailtest import Sink
+    s = Sink(tmp_path / "sink")
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def district(ctl):
+    """A district "north" at north.example.org with a members-only list
+    staff@ holding three members and an owner."""
+    ctl.run("district", "add", "north", "--domain", "north.example.org",
+            "--name", "North District", check=0)
+    ctl.run("list", "create", "staff@north.example.org", "--kind", "discussion",
+            "--description", "North staff", check=0)
+    for a in ("alice@example.net", "bob@example.com", "carol@example.com"):
+        ctl.run("member", "add", "staff@north.example.org", a, check=0)
+    ctl.run("member", "add", "staff@north.example.org", "owner@north.example.org",
+            "--role", "owner", check=0)
+    return "staff@north.example.org"
+
+
+@pytest.fixture
+def listd(home, sink):
+    from mailtest import Listd
+    d = Listd(home, sink.port)
+    yield d
+    d.stop()

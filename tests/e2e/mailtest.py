@@ -1,0 +1,269 @@
+"""mailtest.py - helpers for end-to-end mail tests: a real SMTP sink that
+records every completed transaction to disk and can be told to fail, a raw
+LMTP client that returns every reply line (smtplib's LMTP reads only one
+reply after DATA), and a runner for the real listd daemon."""
+import json
+import os
+import signal
+import socket
+import socketserver
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from conftest import BIN
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_until(pred, timeout=20.0, step=0.05, what="condition"):
+    """Poll pred() until it is true or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class SinkHandler(socketserver.StreamRequestHandler):
+    """One SMTP session: EHLO with PIPELINING, MAIL, RCPT, DATA, RSET, QUIT."""
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        sink = self.server.sink
+        self.reply("220 sink ready")
+        mail_from, rcpts = None, []
+        while True:
+            line = self.rfile.readline(2000)
+            if not line:
+                return
+            cmd = line.decode("latin-1").rstrip("\r\n")
+            verb = cmd[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                self.wfile.write(b"250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 100000000\r\n")
+            elif verb == "MAIL":
+                mail_from, rcpts = cmd[10:].split(">")[0].lstrip("<"), []
+                self.reply("250 2.1.0 ok")
+            elif verb == "RCPT":
+                addr = cmd[8:].split(">")[0].lstrip("<")
+                code = sink.rcpt_reply(addr)
+                if code.startswith("2"):
+                    rcpts.append(addr)
+                self.reply(code)
+            elif verb == "DATA":
+                if not rcpts:
+                    self.reply("554 5.5.1 no valid recipients")
+                    continue
+                self.reply("354 go")
+                data = bytearray()
+                while True:
+                    l = self.rfile.readline(1 << 20)
+                    if not l:
+                        return
+                    if l == b".\r\n":
+                        break
+                    if l.startswith(b".."):
+                        l = l[1:]
+                    data += l
+                code = sink.data_reply()
+                if code.startswith("2"):
+                    sink.record(mail_from, rcpts, bytes(data))
+                self.reply(code)
+            elif verb == "RSET":
+                mail_from, rcpts = None, []
+                self.reply("250 ok")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("500 unknown")
+
+
+class Sink:
+    """A real SMTP server on 127.0.0.1 that keeps what it accepts in memory
+    and in a JSON-lines file. Failure modes: fail_rcpt maps an address to a
+    reply code; data_code overrides the reply to DATA."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.messages = []
+        self.fail_rcpt = {}
+        self.data_code = None
+        self.server = None
+        self.start()
+
+    def start(self):
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), SinkHandler)
+        self.server.daemon_threads = True
+        self.server.sink = self
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def rcpt_reply(self, addr):
+        return self.fail_rcpt.get(addr.lower(), "250 2.1.5 ok")
+
+    def data_reply(self):
+        return self.data_code or "250 2.0.0 queued"
+
+    def record(self, mail_from, rcpts, data):
+        with self.lock:
+            self.messages.append({"from": mail_from, "rcpts": list(rcpts), "data": data})
+            with open(self.dir / "sink.jsonl", "a") as fp:
+                fp.write(json.dumps({"from": mail_from, "rcpts": rcpts,
+                                     "size": len(data)}) + "\n")
+
+    def recipients(self):
+        with self.lock:
+            return [r for m in self.messages for r in m["rcpts"]]
+
+    def wait_recipients(self, n, timeout=30):
+        return wait_until(lambda: len(self.recipients()) >= n, timeout,
+                          what=f"{n} recipients at the sink")
+
+
+class Lmtp:
+    """A raw LMTP client: send commands, read replies (multi-line aware)."""
+
+    def __init__(self, port, timeout=30):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.fp = self.sock.makefile("rb")
+        self.greeting = self.read_reply()
+
+    def read_reply(self):
+        lines = []
+        while True:
+            l = self.fp.readline()
+            if not l:
+                raise ConnectionError("connection closed")
+            lines.append(l.decode("utf-8", "replace").rstrip("\r\n"))
+            if len(l) < 4 or l[3:4] != b"-":
+                return "\n".join(lines)
+
+    def cmd(self, line):
+        self.sock.sendall(line.encode() + b"\r\n")
+        return self.read_reply()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def deliver(self, sender, rcpts, message, lhlo=True):
+        """Full transaction; returns (rcpt replies, data replies)."""
+        if lhlo:
+            self.cmd("LHLO test")
+        self.cmd(f"MAIL FROM:<{sender}>")
+        rr = [self.cmd(f"RCPT TO:<{r}>") for r in rcpts]
+        ok = [r for r, rep in zip(rcpts, rr) if rep.startswith("250")]
+        if not ok:
+            return rr, []
+        rep = self.cmd("DATA")
+        assert rep.startswith("354"), rep
+        if isinstance(message, str):
+            message = message.encode()
+        body = message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        body = b"\r\n".join((b"." + l if l.startswith(b".") else l) for l in body.split(b"\r\n"))
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        self.sock.sendall(body + b".\r\n")
+        return rr, [self.read_reply() for _ in ok]
+
+    def close(self):
+        try:
+            self.cmd("QUIT")
+        except Exception:
+            pass
+        self.sock.close()
+
+
+def message(subject="Hello", sender="alice@example.net", to="list@example.org",
+            body="Hello, list.\n", msgid=None, headers=""):
+    msgid = msgid or f"<{time.monotonic_ns()}@example.net>"
+    return (f"From: Alice <{sender}>\nTo: {to}\nSubject: {subject}\n"
+            f"Message-ID: {msgid}\nDate: Fri, 27 Nov 2026 10:00:00 +0000\n"
+            f"{headers}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}")
+
+
+class Listd:
+    """The real daemon on a temporary home, LMTP on a free loopback port,
+    relaying to the given sink port."""
+
+    def __init__(self, home, relay_port, extra_conf="", env=None):
+        self.home = Path(home)
+        self.port = free_port()
+        self.relay_port = relay_port
+        self.extra_conf = extra_conf
+        self.env = env or {}
+        self.proc = None
+        self.log = self.home / "listd.log"
+
+    def write_conf(self):
+        (self.home / "listd.conf").write_text(
+            f"[listd]\nlog_level = debug\n[lmtp]\nlisten = 127.0.0.1:{self.port}\n"
+            f"[delivery]\nrelay = 127.0.0.1:{self.relay_port}\nretry_min = 1\nretry_max = 2\n"
+            f"helo_name = listd.test\n[http]\nlisten =\n{self.extra_conf}")
+
+    def start(self, env=None):
+        self.write_conf()
+        e = dict(os.environ, LISTD_HOME=str(self.home))
+        e.update(self.env)
+        e.update(env or {})
+        self.logfp = open(self.log, "ab")
+        self.proc = subprocess.Popen([str(BIN / "listd")], env=e, stdout=self.logfp,
+                                     stderr=subprocess.STDOUT)
+        wait_until(self.ready, 15, what="listd to listen")
+        return self
+
+    def ready(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"listd exited {self.proc.returncode}: {self.log.read_text()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    def lmtp(self):
+        return Lmtp(self.port)
+
+    def stop(self, sig=signal.SIGTERM, timeout=40):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.logfp.close()
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def kill(self):
+        return self.stop(signal.SIGKILL)
+
+    def wait_exit(self, timeout=20):
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            self.logfp.close()
+            self.proc = None
