@@ -280,6 +280,32 @@ store_post_each(struct store *s, const struct post_filter *f,
 }
 
 enum status
+store_post_each_unarchived(struct store *s, int limit,
+    int (*fn)(const struct post *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT " POST_COLS " FROM post"
+	    " WHERE archived = 0 AND kind = 'post'"
+	    " AND state IN ('queued', 'done') ORDER BY id LIMIT ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st)
+		sqlite3_bind_int(st, 1, limit);
+	return post_walk(s, st, fn, ctx);
+}
+
+enum status
+store_post_set_archived(struct store *s, int64_t id)
+{
+	static const char sql[] = "UPDATE post SET archived = 1 WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return store_exec_stmt(s, st, "post_set_archived");
+}
+
+enum status
 store_post_delete(struct store *s, int64_t id)
 {
 	static const char sql[] = "DELETE FROM post WHERE id = ?";

@@ -95,6 +95,11 @@ struct post_filter {
 };
 enum status	store_post_each(struct store *s, const struct post_filter *f,
 		    int (*fn)(const struct post *, void *), void *ctx);
+/* Accepted list posts not yet in the archive, oldest first, at most limit;
+ * and marking one archived. */
+enum status	store_post_each_unarchived(struct store *s, int limit,
+		    int (*fn)(const struct post *, void *), void *ctx);
+enum status	store_post_set_archived(struct store *s, int64_t id);
 /* Delete a post and everything hanging off it (batches, held row). */
 enum status	store_post_delete(struct store *s, int64_t id);
 

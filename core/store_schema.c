@@ -205,6 +205,9 @@ static const struct migration mail_district[] = {
 	  " text TEXT NOT NULL,"
 	  " ts INTEGER NOT NULL);"
 	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
+	{ 2,
+	  "ALTER TABLE post ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
+	  "CREATE INDEX post_unarchived ON post(id) WHERE archived = 0;" },
 };
 
 /* The roster generator (generator/, core/store_roster*.c): the district's

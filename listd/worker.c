@@ -16,6 +16,7 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/deliver.h"
+#include "listd/archiver.h"
 #include "listd/bounce.h"
 #include "listd/moderation.h"
 #include "listd/queue.h"
@@ -356,6 +357,7 @@ maintain(struct wctx *w)
 		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
 			continue;
 		did += moderation_apply(wd->ds, &wd->d);
+		did += archiver_run(wd->ds, &wd->d);
 		if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
 			expire_district(wd);
 			did += bounce_maintain(wd->ds, &wd->d);
