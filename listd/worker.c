@@ -19,8 +19,9 @@
 #include "listd/archiver.h"
 #include "listd/bounce.h"
 #include "listd/moderation.h"
-#include "listd/queue.h"
+
 #include "listd/worker.h"
+#include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
 #define DISTRICT_REFRESH	5	/* seconds between district list reads */
