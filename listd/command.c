@@ -81,8 +81,13 @@ run_line(struct post_ctx *ctx, struct results *r, char *line)
 	struct member m;
 	int mode;
 
+	size_t n;
+
 	while (isspace((unsigned char)*w))
 		w++;
+	n = strlen(w);
+	while (n > 0 && isspace((unsigned char)w[n - 1]))
+		w[--n] = '\0';
 	if (*w == '\0' || *w == '>')
 		return 1;
 	if (!g_ascii_strncasecmp(w, "end", 3) || !strncmp(w, "--", 2))
