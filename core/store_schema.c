@@ -304,6 +304,12 @@ static const struct migration subscription_district[] = {
 	  " probes INTEGER NOT NULL DEFAULT 0,"
 	  " last_probe INTEGER NOT NULL DEFAULT 0);"
 	  "ALTER TABLE held ADD COLUMN notified INTEGER NOT NULL DEFAULT 0;" },
+	{ 2,
+	  "CREATE TABLE allowed_sender ("
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " added INTEGER NOT NULL,"
+	  " PRIMARY KEY (list_id, address));" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

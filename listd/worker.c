@@ -358,10 +358,12 @@ maintain(struct wctx *w)
 		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
 			continue;
 		did += moderation_apply(wd->ds, &wd->d);
+		(void)moderation_notify(wd->ds, &wd->d);
 		did += archiver_run(wd->ds, &wd->d);
 		if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
 			expire_district(wd);
 			did += bounce_maintain(wd->ds, &wd->d);
+			did += moderation_expire(wd->ds, &wd->d);
 		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
