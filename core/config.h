@@ -35,6 +35,9 @@ struct config {
 	char	http_listen[CONFIG_STR_MAX];
 	char	base_url[CONFIG_STR_MAX];
 	char	secret_file[CONFIG_STR_MAX];
+	char	http_tls_cert[CONFIG_STR_MAX];
+	char	http_tls_key[CONFIG_STR_MAX];
+	int	http_threads;
 };
 
 /* The configuration in force; set once by main() before threads start. */

@@ -312,6 +312,23 @@ static const struct migration subscription_district[] = {
 	  " PRIMARY KEY (list_id, address));" },
 };
 
+/* web: login sessions (by the SHA-256 of the cookie) and failed logins
+ * for throttling. Accounts, roles and API tokens are core tables. */
+static const struct migration web_site[] = {
+	{ 1,
+	  "CREATE TABLE web_session ("
+	  " id_hash TEXT PRIMARY KEY,"
+	  " account_id INTEGER NOT NULL,"
+	  " csrf TEXT NOT NULL,"
+	  " created INTEGER NOT NULL,"
+	  " expires INTEGER NOT NULL);"
+	  "CREATE INDEX web_session_account ON web_session(account_id);"
+	  "CREATE TABLE web_login_fail ("
+	  " key TEXT NOT NULL,"
+	  " ts INTEGER NOT NULL);"
+	  "CREATE INDEX web_login_fail_key ON web_login_fail(key, ts);" },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every module's migrations, applied in this order. Add a row per module. */
@@ -322,6 +339,7 @@ static const struct module modules[] = {
 	{ "mail", 0, mail_district, N(mail_district) },
 	{ "subscription", 0, subscription_district, N(subscription_district) },
 	{ "roster", 0, roster_district, N(roster_district) },
+	{ "web", 1, web_site, N(web_site) },
 };
 
 static enum status

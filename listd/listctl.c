@@ -32,6 +32,10 @@ static const struct ctl_noun nouns[] = {
 	  ctl_queue_verbs },
 	{ "held", "held posts: list, show, approve, reject, discard",
 	  ctl_held_verbs },
+	{ "admin", "web interface accounts: site and district administrators",
+	  ctl_admin_verbs },
+	{ "token", "JSON API tokens for a district or the site",
+	  ctl_token_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
