@@ -131,6 +131,6 @@ page_district_style(struct req *r)
 	buf_printf(&r->out, ":root{--accent:%s;--bg:%s}\n%s", b.accent,
 	    b.background, web_style_css);
 	r->ctype = "text/css; charset=utf-8";
-	r->cacheable = 1;
+	r->cacheable = 0;	/* branding changes show at once */
 	r->http = 200;
 }
