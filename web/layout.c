@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/store_sub.h"
 #include "web/layout.h"
+#include "web/session.h"
 
 static void page_header(struct req *r, xmlNodePtr body);
 
@@ -95,6 +96,7 @@ form_new(struct req *r, xmlNodePtr parent, const char *action)
 {
 	xmlNodePtr f = html_el(parent, "form", NULL), in;
 
+	session_csrf_ensure(r);
 	html_attr(f, "method", "post");
 	html_attr_url(f, "action", action);
 	in = html_el(f, "input", NULL);

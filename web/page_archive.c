@@ -60,7 +60,8 @@ page_archive_file(struct req *r)
 {
 	const char *rel = r->args[r->n_args - 1];
 	const struct ctype_row *ct;
-	char *path, *data;
+	const char *data;
+	char *path;
 	size_t len;
 
 	if (strstr(rel, "/.") || rel[0] == '.') {
@@ -69,7 +70,7 @@ page_archive_file(struct req *r)
 	}
 	path = xasprintf("%s/html/%s/%s%s", store_dir(r->ds), r->l.name, rel,
 	    rel[0] == '\0' || rel[strlen(rel) - 1] == '/' ? "index.html" : "");
-	data = web_file_read(path, ARCHIVE_FILE_MAX, &len);
+	data = web_file_cached(path, ARCHIVE_FILE_MAX, &len);
 	xfree(path);
 	if (data == NULL) {
 		req_fail(r, errno == EFBIG ? ST_TOOBIG : ST_NOTFOUND,
@@ -78,11 +79,9 @@ page_archive_file(struct req *r)
 	}
 	buf_reset(&r->out);
 	if (buf_append(&r->out, data, len) == -1) {
-		xfree(data);
 		req_fail(r, ST_TOOBIG, "The page is too large.");
 		return;
 	}
-	xfree(data);
 	ct = ctype_of(rel);
 	r->ctype = ct ? ct->ctype : "application/octet-stream";
 	if (ct == NULL || !ct->inline_ok)

@@ -13,6 +13,7 @@
 #include "web/pages.h"
 #include "web/route.h"
 #include "web/session.h"
+#include "web/storecache.h"
 
 #define D "/d/{d}"
 #define AD "/admin/d/{d}"
@@ -195,7 +196,7 @@ resolve(struct req *r, const struct captures *cap)
 {
 	enum status st;
 
-	if ((st = store_site_open(cfg->home, &r->site)) != ST_OK)
+	if ((st = storecache_site(cfg->home, &r->site)) != ST_OK)
 		return st;
 	if (cap->slug == NULL)
 		return ST_OK;
@@ -203,8 +204,7 @@ resolve(struct req *r, const struct captures *cap)
 	    store_district_get(r->site, cap->slug, &r->d) != ST_OK)
 		return ST_NOTFOUND;
 	r->has_district = 1;
-	if ((st = store_district_open(cfg->home, r->d.slug, 0, &r->ds))
-	    != ST_OK)
+	if ((st = storecache_district(cfg->home, r->d.slug, &r->ds)) != ST_OK)
 		return st;
 	if (cap->list == NULL)
 		return ST_OK;
@@ -290,8 +290,7 @@ route_req_free(struct req *r)
 {
 	if (r == NULL)
 		return;
-	store_close(r->ds);
-	store_close(r->site);
+	/* r->site and r->ds belong to this thread's cache (storecache.c). */
 	buf_release(&r->body);
 	buf_release(&r->out);
 	xfree(r);

@@ -209,7 +209,8 @@ web_start(const struct config *c)
 	char host[256];
 	int port;
 	struct sockaddr_in sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_TURBO;
 
 	if (c->http_listen[0] == '\0')
 		return 0;

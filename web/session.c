@@ -60,10 +60,15 @@ session_identify(struct req *r)
 		}
 	}
 	r->sess_hash[0] = '\0';
-	if (anon && token_shape_ok(anon, TOKEN_LEN)) {
+	if (anon && token_shape_ok(anon, TOKEN_LEN))
 		snprintf(r->csrf, sizeof(r->csrf), "%s", anon);
+}
+
+void
+session_csrf_ensure(struct req *r)
+{
+	if (r->csrf[0])
 		return;
-	}
 	token_random(r->csrf);
 	set_cookie(r, 1, WEB_CSRF_COOKIE, r->csrf, WEB_SESSION_TTL);
 }

@@ -6,10 +6,12 @@
 
 #include "web/req.h"
 
-/* Fill r's caller from its cookies and Authorization header; give a
- * visitor without a session a CSRF cookie. Never fails: an unknown or
- * expired session is simply no session. */
+/* Fill r's caller from its cookies and Authorization header. Never
+ * fails: an unknown or expired session is simply no session. */
 void	session_identify(struct req *r);
+/* Give a visitor without a session or CSRF cookie one (pages call this
+ * when they build a form; files and the API never need it). */
+void	session_csrf_ensure(struct req *r);
 /* Does tok match the request's CSRF token (constant time)? */
 int	session_csrf_ok(const struct req *r, const char *tok);
 /* Start a session for account a: store it, set the cookie. */
