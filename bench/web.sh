@@ -31,8 +31,8 @@ for i in $(seq 1 20); do
 	"$bin/listctl" member add talk@bench.example.org "m$i@example.org" >/dev/null
 done
 page=$(cd "$LISTD_HOME/districts/bench/html/talk" && ls m/*.html | head -1)
-printf '[listd]\nlog_level = warn\n[lmtp]\nlisten =\n[http]\nlisten = 127.0.0.1:%s\nthreads = 4\n' \
-	"$lport" >"$LISTD_HOME/listd.conf"
+printf '[listd]\nlog_level = warn\n[lmtp]\nlisten =\n[http]\nlisten = 127.0.0.1:%s\nthreads = %s\n' \
+	"$lport" "${THREADS:-2}" >"$LISTD_HOME/listd.conf"
 "$bin/listd" --only http >"$work/listd.log" 2>&1 &
 lpid=$!
 
