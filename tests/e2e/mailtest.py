@@ -317,8 +317,10 @@ def spool_files(home, slug="north"):
 
 
 def parse_mail(data):
-    """A delivered copy as an email.message.EmailMessage."""
-    return email.message_from_bytes(data, policy=email.policy.default)
+    """A delivered copy as an email.message.EmailMessage (line ends made
+    LF first, so decoded text compares with "\n")."""
+    return email.message_from_bytes(data.replace(b"\r\n", b"\n"),
+                                    policy=email.policy.default)
 
 
 def bulk_members(ctl, list_addr, n, domains=("example.com", "example.net",
