@@ -24,7 +24,7 @@ post_state_parse(const char *s)
 	return -1;
 }
 
-#define POST_COLS "id, list_id, kind, raw_hash, out_hash, message_id, body_hash," \
+#define POST_COLS "id, list_id, kind, rcpt, raw_hash, out_hash, message_id, body_hash," \
 	" sender, author, subject, size, state, reason, urgent, attempts," \
 	" n_rcpt, n_delivered, n_bounced, received, updated"
 
@@ -38,6 +38,7 @@ row_to_post(sqlite3_stmt *st, struct post *p)
 	p->id = sqlite3_column_int64(st, c++);
 	p->list_id = sqlite3_column_int64(st, c++);
 	store_col_text(st, c++, p->kind, sizeof(p->kind));
+	store_col_text(st, c++, p->rcpt, sizeof(p->rcpt));
 	store_col_text(st, c++, p->raw_hash, sizeof(p->raw_hash));
 	store_col_text(st, c++, p->out_hash, sizeof(p->out_hash));
 	store_col_text(st, c++, p->message_id, sizeof(p->message_id));
@@ -103,8 +104,8 @@ store_post_add(struct store *s, struct post *p)
 {
 	static const char sql[] = "INSERT INTO post (list_id, raw_hash,"
 	    " message_id, body_hash, sender, author, subject, size, state,"
-	    " reason, urgent, attempts, received, updated, kind)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " reason, urgent, attempts, received, updated, kind, rcpt)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 
@@ -127,6 +128,7 @@ store_post_add(struct store *s, struct post *p)
 	sqlite3_bind_int64(st, 14, p->updated);
 	sqlite3_bind_text(st, 15, p->kind[0] ? p->kind : "post", -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, p->rcpt, -1, SQLITE_STATIC);
 	if ((rc = store_exec_stmt(s, st, "post_add")) == ST_OK)
 		p->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -183,7 +185,7 @@ store_post_set_queued(struct store *s, int64_t id, const char *out_hash,
     int64_t n_rcpt)
 {
 	static const char sql[] = "UPDATE post SET state = ?, out_hash = ?,"
-	    " n_rcpt = ?, updated = ? WHERE id = ?";
+	    " n_rcpt = ?, updated = ?, reason = '' WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)

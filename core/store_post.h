@@ -29,6 +29,7 @@ struct post {
 	int64_t		id;
 	int64_t		list_id;
 	char		kind[16];	/* listaddr form: post, owner, bounces */
+	char		rcpt[ADDR_MAX + 1];	/* the address it came to */
 	char		raw_hash[MSGSTORE_HASH_LEN + 1];
 	char		out_hash[MSGSTORE_HASH_LEN + 1];
 	char		message_id[POST_MSGID_MAX + 1];
