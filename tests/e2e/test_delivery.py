@@ -184,10 +184,32 @@ def test_owner_mail_is_urgent_and_overtakes_a_fan_out(ctl, home, tmp_path):
         slow.stop()
 
 
-@pytest.mark.xfail(reason="listctl has no inject verb yet (intake.h documents "
-                   "'listctl inject --urgent'; listd/ctl_*.c is the lead's)",
-                   strict=True)
-def test_listctl_inject_urgent(ctl, sink, home):
+def test_inject_urgent_overtakes_a_bulk_fan_out(ctl, home, tmp_path):
+    """listctl inject --urgent: the urgent post's batches all go out before
+    the rest of a bulk post already being delivered."""
+    slow = SlowSink(tmp_path / "slow", delay=0.03)
     new_district(ctl)
-    raw = message(to=LIST).encode()
-    ctl.run("inject", LIST, "--urgent", input=raw, check=0)
+    bulk_members(ctl, LIST, 200)
+    d = Listd(home, slow.port, extra_conf="[delivery]\nconnections = 1\n"
+              "batch_size = 10\n").start()
+    try:
+        assert lmtp_post(d, LIST, subject="bulk").startswith("250 2.0.0 accepted")
+        wait_until(lambda: len(slow.recipients()) > 0, 20, what="the fan-out")
+        raw = message(sender="owner@north.example.org", to=LIST, subject="urgent")
+        ctl.run("inject", LIST, "--urgent", "--sender", "owner@north.example.org",
+                input=raw.encode(), check=0)
+        slow.wait_recipients(2 * 204, timeout=60)
+        with slow.lock:
+            order = [b"Subject: urgent" in m["data"] for m in slow.messages]
+        last_urgent = max(i for i, u in enumerate(order) if u)
+        first_urgent = order.index(True)
+        # Once the urgent post started, bulk batches only went out with the
+        # last urgent claim (a claim takes up to 10 batches, urgent first,
+        # and SQLite returns the claimed rows in no set order).
+        between = order[first_urgent:last_urgent + 1].count(False)
+        pic = "".join("U" if u else "b" for u in order)
+        assert between < 10, pic
+        assert order[-1] is False, "the bulk post finished first: " + pic
+    finally:
+        d.stop()
+        slow.stop()

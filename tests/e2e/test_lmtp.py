@@ -78,7 +78,7 @@ def test_malformed_mail_from_is_refused(up, line, want):
     ("<staff@@north.example.org>", "553"),
     ("<nosuch@north.example.org>", "550 5.1.1"),     # unknown list
     ("<staff@south.example.org>", "550 5.1.1"),      # unknown district
-    ("<staff-join@north.example.org>", "550 5.1.1"), # commands by mail
+    ("<staff-nosuch@north.example.org>", "550 5.1.1"), # no such form
     ("<STAFF@NORTH.EXAMPLE.ORG>", "250"),            # case is not a reason
 ])
 def test_rcpt_checked_at_once(up, rcpt, want):
