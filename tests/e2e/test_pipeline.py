@@ -252,6 +252,7 @@ def test_announce_list(ctl, listd, sink, home):
     "List-Id: North staff <staff.north.example.org>\n",
     "X-Loop: staff@north.example.org\n",
     "X-Loop: STAFF@North.Example.Org\n",
+    "X-Loop: other@example.com\nX-Loop: <staff@north.example.org>\n",
 ])
 def test_looped_post_is_discarded(up, sink, home, header):
     rep = lmtp_post(up, LIST, headers=header)
@@ -260,9 +261,13 @@ def test_looped_post_is_discarded(up, sink, home, header):
     nothing_sent(home, sink)
 
 
-def test_another_lists_headers_are_no_loop(up, sink):
-    rep = lmtp_post(up, LIST, headers="List-Id: <staff.south.example.org>\n"
-                    "X-Loop: staff@south.example.org\n")
+@pytest.mark.parametrize("headers", [
+    "List-Id: <staff.south.example.org>\nX-Loop: staff@south.example.org\n",
+    "X-Loop: bigstaff@north.example.org\n",          # not a substring match
+    "X-Loop: staff@north.example.org.evil.example\n",
+])
+def test_another_lists_headers_are_no_loop(up, sink, headers):
+    rep = lmtp_post(up, LIST, headers=headers)
     assert rep.startswith("250 2.0.0 accepted as post"), rep
     delivered(sink)
 
