@@ -205,6 +205,9 @@ static const struct migration mail_district[] = {
 	  " text TEXT NOT NULL,"
 	  " ts INTEGER NOT NULL);"
 	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
+	{ 2,
+	  "ALTER TABLE post ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
+	  "CREATE INDEX post_unarchived ON post(id) WHERE archived = 0;" },
 };
 
 /* The roster generator (generator/, core/store_roster*.c): the district's
@@ -301,6 +304,12 @@ static const struct migration subscription_district[] = {
 	  " probes INTEGER NOT NULL DEFAULT 0,"
 	  " last_probe INTEGER NOT NULL DEFAULT 0);"
 	  "ALTER TABLE held ADD COLUMN notified INTEGER NOT NULL DEFAULT 0;" },
+	{ 2,
+	  "CREATE TABLE allowed_sender ("
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " added INTEGER NOT NULL,"
+	  " PRIMARY KEY (list_id, address));" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -289,3 +289,73 @@ store_bounce_each_disabled(struct store *s,
 	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
 	    store_status(s, err, "bounce_each_disabled");
 }
+
+enum status
+store_allowed_add(struct store *s, int64_t list_id, const char *address)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO allowed_sender"
+	    " (list_id, address, added) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, store_now());
+	return store_exec_stmt(s, st, "allowed_add");
+}
+
+enum status
+store_allowed_has(struct store *s, int64_t list_id, const char *address)
+{
+	static const char sql[] = "SELECT 1 FROM allowed_sender"
+	    " WHERE list_id = ? AND address = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int err;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, list_id);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	err = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (err == SQLITE_ROW)
+		return ST_OK;
+	return err == SQLITE_DONE ? ST_NOTFOUND :
+	    store_status(s, err, "allowed_has");
+}
+
+enum status
+store_setting_get(struct store *s, const char *key, char *out, size_t out_len)
+{
+	static const char sql[] = "SELECT value FROM setting WHERE key = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int err;
+
+	out[0] = '\0';
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW)
+		store_col_text(st, 0, out, out_len);
+	sqlite3_reset(st);
+	if (err == SQLITE_ROW)
+		return ST_OK;
+	return err == SQLITE_DONE ? ST_NOTFOUND :
+	    store_status(s, err, "setting_get");
+}
+
+enum status
+store_setting_set(struct store *s, const char *key, const char *value)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO setting (key, value)"
+	    " VALUES (?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return store_exec_stmt(s, st, "setting_set");
+}

@@ -54,6 +54,20 @@ enum status	store_template_set(struct store *s, int64_t list_id,
 enum status	store_template_remove(struct store *s, int64_t list_id,
 		    const char *name);
 
+/* Senders a moderator allowed to post to a list without being members. */
+enum status	store_allowed_add(struct store *s, int64_t list_id,
+		    const char *address);
+/* ST_OK when allowed, ST_NOTFOUND when not. */
+enum status	store_allowed_has(struct store *s, int64_t list_id,
+		    const char *address);
+
+/* District settings (district.db setting table): value into out (bounded,
+ * "" and ST_NOTFOUND when unset). */
+enum status	store_setting_get(struct store *s, const char *key, char *out,
+		    size_t out_len);
+enum status	store_setting_set(struct store *s, const char *key,
+		    const char *value);
+
 struct bounce_state {
 	int64_t	member_id;
 	double	score;

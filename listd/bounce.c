@@ -10,7 +10,7 @@
 #include "core/token.h"
 #include "listd/bounce.h"
 #include "listd/bounce_parse.h"
-#include "listd/notice.h"
+#include "core/notice.h"
 
 double
 bounce_decayed(const struct bounce_state *b, int64_t now)

@@ -16,10 +16,12 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/deliver.h"
+#include "listd/archiver.h"
 #include "listd/bounce.h"
 #include "listd/moderation.h"
-#include "listd/queue.h"
+
 #include "listd/worker.h"
+#include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
 #define DISTRICT_REFRESH	5	/* seconds between district list reads */
@@ -356,9 +358,12 @@ maintain(struct wctx *w)
 		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
 			continue;
 		did += moderation_apply(wd->ds, &wd->d);
+		(void)moderation_notify(wd->ds, &wd->d);
+		did += archiver_run(wd->ds, &wd->d);
 		if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
 			expire_district(wd);
 			did += bounce_maintain(wd->ds, &wd->d);
+			did += moderation_expire(wd->ds, &wd->d);
 		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)

@@ -13,8 +13,8 @@
 #include "core/store_queue.h"
 #include "core/store_sub.h"
 #include "core/token.h"
-#include "listd/notice.h"
-#include "listd/queue.h"
+#include "core/notice.h"
+
 
 #define NOTICE_MAX	(256 * 1024)
 
@@ -257,7 +257,6 @@ notice_send(struct store *ds, const struct district *d, const struct list *l,
 	st = store_post_set_queued(ds, p.id, p.raw_hash, 1);
 	log_info("notice queued district=%s list=%s template=%s to=%s st=%s",
 	    d->slug, l->name, name, to, status_name(st));
-	queue_notify();
 out:
 	buf_release(&text);
 	buf_release(&raw);
