@@ -26,6 +26,16 @@ struct walk {
 static int	directory_row(const struct list *l, void *arg);
 static void	sub_request(struct req *r, int subscribe);
 static void	one_click(struct req *r, const char *a, const char *s);
+static int	unsub_link_ok(struct req *r, const char *a, const char *s);
+
+/* Is s the signature of the one-click link for address a of this list? */
+static int
+unsub_link_ok(struct req *r, const char *a, const char *s)
+{
+	return a && s && strlen(a) <= ADDR_MAX &&
+	    token_shape_ok(s, TOKEN_SIG_LEN) &&
+	    unsub_verify(r->d.slug, r->l.name, a, s);
+}
 
 static int
 directory_row(const struct list *l, void *arg)
@@ -158,13 +168,14 @@ page_unsubscribe_form(struct req *r)
 	snprintf(title, sizeof(title), "Unsubscribe from %s@%s", r->l.name,
 	    r->d.domain);
 	doc = page_new(r, title, &main);
-	if (a && s && web_unsubscribe_check(r->d.slug, r->l.name, a, s)) {
+	if (unsub_link_ok(r, a, s)) {
 		/* The signed link: one button, posting as RFC 8058 does. */
 		html_el(main, "p", a);
 		f = html_el(main, "form", NULL);
 		html_attr(f, "method", "post");
-		web_unsubscribe_url(action, sizeof(action), "", r->d.slug,
-		    r->l.name, a);
+		if (unsub_url(action, sizeof(action), "", r->d.slug, r->l.name,
+		    a) == -1)
+			action[0] = '\0';
 		html_attr_url(f, "action", action);
 		form_input(f, NULL, "hidden", "List-Unsubscribe", "One-Click");
 		form_button(f, "Unsubscribe", NULL, NULL);
@@ -190,7 +201,7 @@ one_click(struct req *r, const char *a, const char *s)
 	enum status st;
 
 	if (body == NULL || strcmp(body, "One-Click") != 0 ||
-	    !web_unsubscribe_check(r->d.slug, r->l.name, a, s) ||
+	    !unsub_link_ok(r, a, s) ||
 	    addr_normalize(a, addr, sizeof(addr), &why) == -1) {
 		req_fail(r, ST_DENIED, "This unsubscribe link is not valid.");
 		return;
