@@ -16,6 +16,7 @@ struct parser {
 	const char	*p, *end;
 	int		 line;
 	int		 depth;
+	int		 json;		/* true/false/null, strings unicode */
 	size_t		 n_nodes;
 	enum status	 st;
 	char		*err;
@@ -114,6 +115,7 @@ string_piece(struct parser *ps, struct buf *out, int *is_unicode)
 		    ps->p[1] == q && ps->p[2] == q)))
 			break;
 	}
+	uni |= ps->json;
 	*is_unicode |= uni || !bytes;
 	if (raw) {
 		if (buf_append(out, start, (size_t)(ps->p - start)) == -1)
@@ -191,14 +193,15 @@ parse_word(struct parser *ps)
 {
 	static const struct { const char *w; enum pyval_kind k; int v; }
 	    words[] = { { "True", PYVAL_BOOL, 1 }, { "False", PYVAL_BOOL, 0 },
-	    { "None", PYVAL_NONE, 0 } };
+	    { "None", PYVAL_NONE, 0 }, { "true", PYVAL_BOOL, 1 },
+	    { "false", PYVAL_BOOL, 0 }, { "null", PYVAL_NONE, 0 } };
 	size_t n = 0;
 
 	while (ps->p + n < ps->end && (isalnum((unsigned char)ps->p[n]) ||
 	    ps->p[n] == '_'))
 		n++;
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (strlen(words[k].w) == n && !strncmp(ps->p, words[k].w, n)) {
+		if ((k < 3) != ps->json && strlen(words[k].w) == n && !strncmp(ps->p, words[k].w, n)) {
 			ps->p += n;
 			return counted(ps, pyval_int_new(words[k].k, words[k].v));
 		}
@@ -328,7 +331,7 @@ enum status
 pylit_parse(const char *text, size_t len, struct pyval **out, char *err,
     size_t err_len)
 {
-	struct parser ps = { text, text + len, 1, 0, 0, ST_OK, err, err_len };
+	struct parser ps = { text, text + len, 1, 0, 0, 0, ST_OK, err, err_len };
 	struct pyval *d = pyval_new(PYVAL_DICT);
 
 	*out = NULL;
@@ -357,4 +360,29 @@ pylit_parse(const char *text, size_t len, struct pyval **out, char *err,
 bad:
 	pyval_unref(d);
 	return ps.st;
+}
+
+enum status
+pylit_parse_json(const char *text, size_t len, struct pyval **out, char *err,
+    size_t err_len)
+{
+	struct parser ps = { text, text + len, 1, 1, 1, 0, ST_OK, err, err_len };
+	struct pyval *v = NULL;
+
+	*out = NULL;
+	if (len > PYLIT_INPUT_MAX)
+		fail(&ps, ST_TOOBIG, "larger than %ld bytes", PYLIT_INPUT_MAX);
+	else if (memchr(text, '\0', len) != NULL)
+		fail(&ps, ST_DATA, "NUL byte in the text");
+	else if ((v = parse_value(&ps)) != NULL) {
+		skip_space(&ps, 1);
+		if (ps.p < ps.end)
+			fail(&ps, ST_DATA, "unexpected text after the value");
+	}
+	if (ps.st != ST_OK) {
+		pyval_unref(v);
+		return ps.st;
+	}
+	*out = v;
+	return ST_OK;
 }

@@ -19,4 +19,9 @@
 enum status	pylit_parse(const char *text, size_t len, struct pyval **out,
 		    char *err, size_t err_len);
 
+/* Parse one JSON value (a REST export) the same way: true, false and null
+ * for True, False and None; strings are unicode. Same results. */
+enum status	pylit_parse_json(const char *text, size_t len,
+		    struct pyval **out, char *err, size_t err_len);
+
 #endif
