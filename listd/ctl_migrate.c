@@ -318,12 +318,15 @@ migrate_mailman2(struct ctl *c)
 	if ((rc = mm2_attrs(c, dir, &attrs)) != 0)
 		return rc;
 	p = migrate_plan_new();
+	/* Members first: owners and moderators who are not members get nomail. */
+	if ((rc = mm2_member_files(c, p)) != 0)
+		goto out;
 	if ((st = migrate_mm2_plan(attrs, p, err, sizeof(err))) != ST_OK) {
-		rc = ctl_fail(c, st, "%s: %s", dir ? dir : ctl_opt(c,
-		    "config-list"), err);
+		rc = ctl_fail(c, st, "%s%s: %s", dir ? dir : ctl_opt(c,
+		    "config-list"), dir ? "/config.pck" : "", err);
 		goto out;
 	}
-	if ((rc = mm2_member_files(c, p)) != 0 || (rc = mm2_mbox(c, dir, p)) != 0)
+	if ((rc = mm2_mbox(c, dir, p)) != 0)
 		goto out;
 	rc = run_plan(c, p, "mailman2");
 out:

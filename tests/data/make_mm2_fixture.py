@@ -143,6 +143,7 @@ def config_list(name, d):
            "## captured on Mon Jan  4 10:00:00 2021", "",
            "## Mailman version 2.1.29", ""]
     for k, v in d.items():
+        k = k.decode() if isinstance(k, bytes) else k
         if k in CONFIG_LIST_SKIP:
             continue
         out += ["# legal values are described in the web interface", f"{k} = {pyrepr(v)}", ""]
