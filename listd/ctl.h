@@ -93,5 +93,6 @@ extern const struct ctl_verb ctl_source_verbs[];
 extern const struct ctl_verb ctl_roster_verbs[];
 extern const struct ctl_verb ctl_admin_verbs[];
 extern const struct ctl_verb ctl_token_verbs[];
+extern const struct ctl_verb ctl_migrate_verbs[];
 
 #endif
