@@ -31,6 +31,8 @@ static const struct ctl_noun nouns[] = {
 	  ctl_queue_verbs },
 	{ "held", "held posts: list, show, approve, reject, discard",
 	  ctl_held_verbs },
+	{ "policy", "content rules: size, attachments, words; presets; test",
+	  ctl_policy_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
