@@ -228,7 +228,7 @@ attach_pattern_valid(const char *p)
 	if (slash == p || slash[1] == '\0' || strchr(slash + 1, '/'))
 		return 0;
 	if (strcmp(slash + 1, "*") == 0)
-		n -= 2;
+		n -= 1;	/* the span stops at the star */
 	return strspn(p, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-/") == n;
 }
