@@ -82,6 +82,7 @@ void	ctl_time(int64_t t, char *out, size_t out_len);
 extern const struct ctl_verb ctl_district_verbs[];
 extern const struct ctl_verb ctl_list_verbs[];
 extern const struct ctl_verb ctl_member_verbs[];
+extern const struct ctl_verb ctl_archive_verbs[];
 extern const struct ctl_verb ctl_inject_verbs[];
 extern const struct ctl_verb ctl_queue_verbs[];
 extern const struct ctl_verb ctl_held_verbs[];

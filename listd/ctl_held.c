@@ -16,6 +16,7 @@ static int held_show(struct ctl *);
 static int held_approve(struct ctl *);
 static int held_reject(struct ctl *);
 static int held_discard(struct ctl *);
+static int held_allow(struct ctl *);
 
 #define HELD_SHOW_MAX	(64 * 1024)
 
@@ -30,6 +31,9 @@ const struct ctl_verb ctl_held_verbs[] = {
 	  "refuse the post (the author will be told)", held_reject },
 	{ "discard", "", 2, 2, "discard LIST@DOMAIN POST",
 	  "drop the post silently", held_discard },
+	{ "allow", "", 2, 2, "allow LIST@DOMAIN POST",
+	  "let the post through and let its author post from now on",
+	  held_allow },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -189,3 +193,4 @@ held_decide(struct ctl *c, const char *action)
 static int held_approve(struct ctl *c) { return held_decide(c, "approve"); }
 static int held_reject(struct ctl *c) { return held_decide(c, "reject"); }
 static int held_discard(struct ctl *c) { return held_decide(c, "discard"); }
+static int held_allow(struct ctl *c) { return held_decide(c, "allow"); }

@@ -16,9 +16,12 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/deliver.h"
+#include "listd/archiver.h"
+#include "listd/bounce.h"
 #include "listd/moderation.h"
-#include "listd/queue.h"
+
 #include "listd/worker.h"
+#include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
 #define DISTRICT_REFRESH	5	/* seconds between district list reads */
@@ -129,8 +132,14 @@ prepare_job(struct store *ds, const struct district *d, struct job *j)
 	if (store_post_get(ds, j->b.post_id, &j->post) != ST_OK ||
 	    store_list_get_id(ds, j->post.list_id, &l) != ST_OK)
 		return -1;
-	snprintf(j->reverse_path, sizeof(j->reverse_path), "%s-bounces@%s",
-	    l.name, d->domain);
+	/* Notices carry their own envelope sender (a probe's VERP address). */
+	if (strcmp(j->post.kind, "notice") == 0 && j->post.sender[0]) {
+		size_t n = strlen(j->post.sender);
+
+		memcpy(j->reverse_path, j->post.sender, n + 1);
+	} else
+		snprintf(j->reverse_path, sizeof(j->reverse_path),
+		    "%s-bounces@%s", l.name, d->domain);
 	split_rcpts(j);
 	return 0;
 }
@@ -349,8 +358,13 @@ maintain(struct wctx *w)
 		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
 			continue;
 		did += moderation_apply(wd->ds, &wd->d);
-		if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
+		(void)moderation_notify(wd->ds, &wd->d);
+		did += archiver_run(wd->ds, &wd->d);
+		if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
 			expire_district(wd);
+			did += bounce_maintain(wd->ds, &wd->d);
+			did += moderation_expire(wd->ds, &wd->d);
+		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
 		w->expired_at = time(NULL);

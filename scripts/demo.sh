@@ -89,3 +89,8 @@ $ctl queue list --all
 echo
 echo "listd's log: $LISTD_HOME/listd.log; messages the relay got: $LISTD_HOME/outbox/"
 echo "Run it yourself: LISTD_HOME=$LISTD_HOME $build/bin/listd"
+echo
+echo "== archive of teachers@bethel.example.org (synthetic sample mbox)"
+$ctl archive import teachers@bethel.example.org "$top/demo/teachers-archive.mbox"
+$ctl archive search teachers@bethel.example.org "snow day" | head -4
+echo "archive index page: $($ctl --json archive show teachers@bethel.example.org | sed -n 's/.*"index": *"\([^"]*\)".*/\1/p')"
