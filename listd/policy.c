@@ -181,8 +181,9 @@ scan_text(struct walk *w, const char *text, size_t len, const char *where)
 
 		if (w->set->rules[i].kind == POLICY_WORD && !w->hit[i] &&
 		    strlen(key) > 2 && strstr(folded, key) != NULL)
-			hit(w, i, "the word \"%.60s\" in the %s",
-			    w->set->rules[i].pattern, where);
+			hit(w, i, "the word \"%.*s\" in the %s",	/* folded */
+			    (int)(strlen(key) - 2 > 60 ? 60 : strlen(key) - 2),
+			    key + 1, where);
 	}
 	g_free(folded);
 }

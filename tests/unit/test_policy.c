@@ -327,6 +327,8 @@ test_policy_narrowest_rule_wins_for_the_same_word(void **state)
 	assert_int_equal(res.action, POLICY_HOLD);
 	assert_int_equal(res.rule->scope, POLICY_LIST);
 	assert_string_equal(res.label, "north:3");
+	assert_string_equal(res.reason, "content policy: the word \"darn\" in "
+	    "the subject (rule north:3)");
 	policy_set_release(&set);
 }
 
