@@ -135,8 +135,9 @@ static void
 check_part(struct walk *w, GMimeObject *obj)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	char *type = g_ascii_strdown(ct ? g_mime_content_type_get_mime_type(ct)
-	    : "application/octet-stream", -1);
+	char *declared = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	char *type = g_ascii_strdown(declared ? declared :
+	    "application/octet-stream", -1);
 	char *names[2] = {
 	    (char *)g_mime_object_get_content_disposition_parameter(obj,
 	    "filename"),
@@ -162,6 +163,7 @@ check_part(struct walk *w, GMimeObject *obj)
 	g_free(ext[0]);
 	g_free(ext[1]);
 	g_free(type);
+	g_free(declared);	/* GMime allocates it */
 }
 
 /* Fold text and look for every word rule in it, whole words only. */
