@@ -254,7 +254,7 @@ notice_send(struct store *ds, const struct district *d, const struct list *l,
 	if ((st = store_post_add(ds, &p)) != ST_OK ||
 	    (st = store_batch_add(ds, p.id, addr_domain(to), to, 1, 1)) != ST_OK)
 		goto out;
-	st = store_post_set_queued(ds, p.id, p.raw_hash, 1);
+	st = store_post_set_queued(ds, p.id, p.raw_hash, 1, 0);
 	log_info("notice queued district=%s list=%s template=%s to=%s st=%s",
 	    d->slug, l->name, name, to, status_name(st));
 out:

@@ -208,6 +208,9 @@ static const struct migration mail_district[] = {
 	{ 2,
 	  "ALTER TABLE post ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
 	  "CREATE INDEX post_unarchived ON post(id) WHERE archived = 0;" },
+	{ 3,
+	  "ALTER TABLE list ADD COLUMN personalize TEXT NOT NULL DEFAULT 'auto';"
+	  "ALTER TABLE post ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;" },
 };
 
 /* The roster generator (generator/, core/store_roster*.c): the district's

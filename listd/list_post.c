@@ -28,7 +28,7 @@ accept_post(struct post_ctx *ctx, struct post *p)
 	if ((st = queue_post_enqueue(ctx->ds, p->id, ctx->list->id, p->urgent,
 	    cfg->batch_size, &n)) != ST_OK)
 		goto out;
-	st = store_post_set_queued(ctx->ds, p->id, p->out_hash, n);
+	st = store_post_set_queued(ctx->ds, p->id, p->out_hash, n, ctx->personal);
 	p->n_rcpt = n;
 out:
 	buf_release(&out);
@@ -78,5 +78,5 @@ list_post_forward(struct post_ctx *ctx, struct post *p, const char *rcpts)
 	    &n)) != ST_OK)
 		return st;
 	p->n_rcpt = n;
-	return store_post_set_queued(ctx->ds, p->id, p->out_hash, n);
+	return store_post_set_queued(ctx->ds, p->id, p->out_hash, n, 0);
 }
