@@ -7,7 +7,7 @@
 
 #define LIST_COLS "id, name, description, kind, policy, nonmember, dmarc," \
 	" subscribe, archive_public, subject_prefix, footer, max_size, created," \
-	" personalize"
+	" personalize, digest_format"
 
 static void
 row_to_list(sqlite3_stmt *st, struct list *l)
@@ -37,6 +37,10 @@ row_to_list(sqlite3_stmt *st, struct list *l)
 	l->personalize = (enum personalize_mode)model_personalize_parse(tmp);
 	if ((int)l->personalize < 0)
 		l->personalize = PERSONALIZE_AUTO;
+	store_col_text(st, 14, tmp, sizeof(tmp));
+	l->digest_format = (enum digest_format)model_digest_format_parse(tmp);
+	if ((int)l->digest_format < 0)
+		l->digest_format = DIGEST_MIME;
 }
 
 /* Bind the settings of l to parameters 1..11 and 13 (name first). */
@@ -58,6 +62,8 @@ bind_list(sqlite3_stmt *st, const struct list *l)
 	sqlite3_bind_int64(st, 11, l->max_size);
 	sqlite3_bind_text(st, 13, model_personalize_name(l->personalize), -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, model_digest_format_name(l->digest_format), -1,
+	    SQLITE_STATIC);
 }
 
 enum status
@@ -65,8 +71,8 @@ store_list_create(struct store *s, struct list *l)
 {
 	static const char sql[] = "INSERT INTO list (name, description, kind,"
 	    " policy, nonmember, dmarc, subscribe, archive_public,"
-	    " subject_prefix, footer, max_size, created, personalize)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " subject_prefix, footer, max_size, created, personalize,"
+	    " digest_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 
@@ -128,7 +134,7 @@ store_list_update(struct store *s, const struct list *l)
 	static const char sql[] = "UPDATE list SET name = ?, description = ?,"
 	    " kind = ?, policy = ?, nonmember = ?, dmarc = ?, subscribe = ?,"
 	    " archive_public = ?, subject_prefix = ?, footer = ?, max_size = ?,"
-	    " personalize = ?13 WHERE id = ?12";
+	    " personalize = ?13, digest_format = ?14 WHERE id = ?12";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)

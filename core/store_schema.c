@@ -344,6 +344,14 @@ static const struct migration subscription_district[] = {
 	  " address TEXT NOT NULL COLLATE NOCASE,"
 	  " added INTEGER NOT NULL,"
 	  " PRIMARY KEY (list_id, address));" },
+	{ 3,
+	  "ALTER TABLE list ADD COLUMN digest_format TEXT NOT NULL DEFAULT 'mime';"
+	  "CREATE TABLE digest_item ("
+	  " post_id INTEGER PRIMARY KEY REFERENCES post(id) ON DELETE CASCADE,"
+	  " list_id INTEGER NOT NULL,"
+	  " size INTEGER NOT NULL,"
+	  " added INTEGER NOT NULL);"
+	  "CREATE INDEX digest_item_list ON digest_item(list_id, post_id);" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

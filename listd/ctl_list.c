@@ -17,7 +17,7 @@ static int list_set(struct ctl *);
 static int list_remove(struct ctl *);
 
 #define LIST_SETTINGS "description=,policy=,nonmember=,dmarc=,subscribe=," \
-	"archive=,subject-prefix=,footer=,max-size=,personalize="
+	"archive=,subject-prefix=,footer=,max-size=,personalize=,digest-format="
 
 const struct ctl_verb ctl_list_verbs[] = {
 	{ "create", "kind=," LIST_SETTINGS, 1, 1,
@@ -33,7 +33,8 @@ const struct ctl_verb ctl_list_verbs[] = {
 	  "--subscribe open|confirm|approve|closed --archive public|private "
 	  "--subject-prefix TEXT --footer TEXT --max-size BYTES "
 	  "--personalize auto|yes|no (per-member copies with one-click "
-	  "unsubscribe and VERP; auto: lists up to 5,000 members)", list_set },
+	  "unsubscribe and VERP; auto: lists up to 5,000 members) "
+	  "--digest-format mime|rfc1153", list_set },
 	{ "remove", "force", 1, 1, "remove LIST@DOMAIN [--force]",
 	  "remove a list (refused while it has members, unless --force)",
 	  list_remove },
@@ -67,6 +68,8 @@ ENUM_SETTER(set_subscribe, subscribe, enum subscribe_policy,
     model_subscribe_parse, "open, confirm, approve, closed")
 ENUM_SETTER(set_personalize, personalize, enum personalize_mode,
     model_personalize_parse, "auto, yes, no")
+ENUM_SETTER(set_digest_format, digest_format, enum digest_format,
+    model_digest_format_parse, "mime, rfc1153")
 
 static const char *
 set_description(struct list *l, const char *v)
@@ -132,6 +135,7 @@ static const struct list_setting settings[] = {
 	{ "footer", set_footer },
 	{ "max-size", set_max_size },
 	{ "personalize", set_personalize },
+	{ "digest-format", set_digest_format },
 };
 
 static int
@@ -173,6 +177,7 @@ list_json(struct json *j, const struct list *l, const struct district *d)
 	json_kv_str(j, "footer", l->footer);
 	json_kv_int(j, "max_size", l->max_size);
 	json_kv_str(j, "personalize", model_personalize_name(l->personalize));
+	json_kv_str(j, "digest_format", model_digest_format_name(l->digest_format));
 	json_kv_str(j, "created", when);
 	json_obj_end(j);
 }

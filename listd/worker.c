@@ -20,6 +20,7 @@
 #include "listd/deliver.h"
 #include "listd/archiver.h"
 #include "listd/bounce.h"
+#include "listd/digest.h"
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
@@ -467,6 +468,7 @@ maintain(struct wctx *w)
 			expire_district(wd);
 			did += bounce_maintain(wd->ds, &wd->d);
 			did += moderation_expire(wd->ds, &wd->d);
+			did += digest_run(wd->ds, &wd->d);
 		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
