@@ -32,6 +32,8 @@ static const struct ctl_noun nouns[] = {
 	  ctl_queue_verbs },
 	{ "held", "held posts: list, show, approve, reject, discard, allow",
 	  ctl_held_verbs },
+	{ "policy", "content rules: size, attachments, words; presets; test",
+	  ctl_policy_verbs },
 	{ "template", "texts listd mails: confirmations, welcome, help ...",
 	  ctl_template_verbs },
 	{ "migrate", "bring a list over from GNU Mailman 2.1 or 3",
