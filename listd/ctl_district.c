@@ -10,6 +10,7 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
+#include "listd/ctl_mta.h"
 
 static int district_add(struct ctl *);
 static int district_list(struct ctl *);
@@ -115,6 +116,7 @@ district_add(struct ctl *c)
 	}
 	store_close(ds);
 	ctl_audit(c, d.slug, "district.add", "domain=%s", d.domain);
+	(void)ctl_mta_refresh(c);
 	if (c->json) {
 		struct json j;
 
@@ -253,6 +255,7 @@ district_set(struct ctl *c)
 		    status_name(st));
 	ctl_audit(c, d.slug, "district.set", "domain=%s name=%s students=%d",
 	    d.domain, d.name, d.students_have_email);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s updated\n", d.slug);
 	return 0;
@@ -303,6 +306,7 @@ district_remove(struct ctl *c)
 	}
 	ctl_audit(c, d.slug, "district.remove", "lists=%d kept_in=%s", n_lists,
 	    target);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s removed; its data is kept in %s\n", d.slug,
 		    target);

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/store.h"
 #include "listd/ctl.h"
+#include "listd/ctl_mta.h"
 
 static const struct ctl_noun nouns[] = {
 	{ "district", "school districts hosted here (each an isolated instance)",
@@ -34,6 +35,7 @@ static const struct ctl_noun nouns[] = {
 	  ctl_held_verbs },
 	{ "template", "texts listd mails: confirmations, welcome, help ...",
 	  ctl_template_verbs },
+	{ "mta", "maps for the MTA in front of listd (Postfix)", ctl_mta_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
