@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/store.h"
 #include "listd/ctl.h"
+#include "listd/ctl_health.h"
 #include "listd/ctl_mta.h"
 
 static const struct ctl_noun nouns[] = {
@@ -36,6 +37,8 @@ static const struct ctl_noun nouns[] = {
 	{ "template", "texts listd mails: confirmations, welcome, help ...",
 	  ctl_template_verbs },
 	{ "mta", "maps for the MTA in front of listd (Postfix)", ctl_mta_verbs },
+	{ "health", "problems for monitoring: queue, relay, sources, disk",
+	  ctl_health_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
