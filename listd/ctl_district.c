@@ -10,6 +10,7 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
+#include "listd/ctl_backup.h"
 #include "listd/ctl_mta.h"
 
 static int district_add(struct ctl *);
@@ -31,6 +32,12 @@ const struct ctl_verb ctl_district_verbs[] = {
 	{ "remove", "force", 1, 1, "remove SLUG [--force]",
 	  "remove a district (refused while it has lists, unless --force); "
 	  "its directory is moved to HOME/removed/", district_remove },
+	{ "backup", "", 2, 2, "backup SLUG FILE",
+	  "write a consistent snapshot of a district (database and messages) "
+	  "to FILE, a tar; safe while listd runs", ctl_backup_district },
+	{ "restore", "", 1, 1, "restore FILE",
+	  "recreate a district from a backup (refused when it exists here)",
+	  ctl_backup_restore },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
