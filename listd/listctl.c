@@ -39,6 +39,8 @@ static const struct ctl_noun nouns[] = {
 	{ "mta", "maps for the MTA in front of listd (Postfix)", ctl_mta_verbs },
 	{ "health", "problems for monitoring: queue, relay, sources, disk",
 	  ctl_health_verbs },
+	{ "migrate", "bring a list over from GNU Mailman 2.1 or 3",
+	  ctl_migrate_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
