@@ -75,6 +75,12 @@ static const struct config_key config_keys[] = {
 	  "public URL of the web interface, used in links in mail" },
 	{ "http", "secret_file", KEY_STR, F(secret_file), "", 0, 0,
 	  "file with the key that signs links (empty: $home/secret.key)" },
+	{ "mta", "postfix_dir", KEY_STR, F(mta_postfix_dir), "", 0, 0,
+	  "where listctl writes the Postfix maps (empty: $home/postfix)" },
+	{ "mta", "postmap", KEY_STR, F(mta_postmap), "", 0, 0,
+	  "postmap program run on each map written (empty: not run)" },
+	{ "mta", "transport", KEY_STR, F(mta_transport), "", 0, 0,
+	  "Postfix transport to listd (empty: lmtp:unix:SOCKET or lmtp:inet:LISTEN)" },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
