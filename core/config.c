@@ -81,6 +81,12 @@ static const struct config_key config_keys[] = {
 	  "PEM private key for tls_cert" },
 	{ "http", "threads", KEY_INT, F(http_threads), "4", 1, 64,
 	  "threads serving HTTP requests" },
+	{ "mta", "postfix_dir", KEY_STR, F(mta_postfix_dir), "", 0, 0,
+	  "where listctl writes the Postfix maps (empty: $home/postfix)" },
+	{ "mta", "postmap", KEY_STR, F(mta_postmap), "", 0, 0,
+	  "postmap program run on each map written (empty: not run)" },
+	{ "mta", "transport", KEY_STR, F(mta_transport), "", 0, 0,
+	  "Postfix transport to listd (empty: lmtp:unix:SOCKET or lmtp:inet:LISTEN)" },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -39,6 +39,10 @@ struct config {
 	char	http_tls_cert[CONFIG_STR_MAX];
 	char	http_tls_key[CONFIG_STR_MAX];
 	int	http_threads;
+	/* [mta] */
+	char	mta_postfix_dir[CONFIG_STR_MAX];
+	char	mta_postmap[CONFIG_STR_MAX];
+	char	mta_transport[CONFIG_STR_MAX];
 };
 
 /* The configuration in force; set once by main() before threads start. */
