@@ -17,6 +17,7 @@ struct config {
 	int	min_free_disk_percent;
 	int	held_expire_days;
 	int	held_digest_minutes;
+	char	generate_at[CONFIG_STR_MAX];
 	/* [lmtp] */
 	char	lmtp_socket[CONFIG_STR_MAX];
 	char	lmtp_listen[CONFIG_STR_MAX];
@@ -35,6 +36,10 @@ struct config {
 	char	http_listen[CONFIG_STR_MAX];
 	char	base_url[CONFIG_STR_MAX];
 	char	secret_file[CONFIG_STR_MAX];
+	/* [mta] */
+	char	mta_postfix_dir[CONFIG_STR_MAX];
+	char	mta_postmap[CONFIG_STR_MAX];
+	char	mta_transport[CONFIG_STR_MAX];
 };
 
 /* The configuration in force; set once by main() before threads start. */

@@ -273,6 +273,37 @@ static const struct migration roster_district[] = {
 	  " PRIMARY KEY (run_id, list_name));" },
 };
 
+/* Content policies (core/store_policy.c): rules by kind and pattern with an
+ * action. list_id 0 is the whole store (the site, or the district); list
+ * rules go when their list does. */
+static const struct migration policy_site[] = {
+	{ 1,
+	  "CREATE TABLE policy_rule ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " kind TEXT NOT NULL,"
+	  " pattern TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " message TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL,"
+	  " UNIQUE (list_id, kind, pattern));" },
+};
+
+static const struct migration policy_district[] = {
+	{ 1,
+	  "CREATE TABLE policy_rule ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " kind TEXT NOT NULL,"
+	  " pattern TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " message TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL,"
+	  " UNIQUE (list_id, kind, pattern));"
+	  "CREATE TRIGGER policy_rule_list_gone AFTER DELETE ON list BEGIN"
+	  " DELETE FROM policy_rule WHERE list_id = OLD.id; END;" },
+};
+
 /* Subscriptions and list commands: pending confirmations (single-use,
  * expiring), automatic replies sent (rate limits), message templates, and
  * bounce scores of members. */
@@ -333,6 +364,8 @@ static const struct module modules[] = {
 	{ "mail", 0, mail_district, N(mail_district) },
 	{ "subscription", 0, subscription_district, N(subscription_district) },
 	{ "roster", 0, roster_district, N(roster_district) },
+	{ "policy", 1, policy_site, N(policy_site) },
+	{ "policy", 0, policy_district, N(policy_district) },
 };
 
 static enum status

@@ -8,8 +8,11 @@
 #include "core/addr.h"
 #include "core/store_list.h"
 #include "core/store_site.h"
+#include "core/store_sub.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
+#include "listd/ctl_backup.h"
+#include "listd/ctl_mta.h"
 
 static int district_add(struct ctl *);
 static int district_list(struct ctl *);
@@ -24,12 +27,21 @@ const struct ctl_verb ctl_district_verbs[] = {
 	{ "list", "", 0, 0, "list", "list every district", district_list },
 	{ "show", "", 1, 1, "show SLUG", "show one district and its lists",
 	  district_show },
-	{ "set", "domain=,name=,students-email=", 1, 1,
-	  "set SLUG [--domain DOMAIN] [--name NAME] [--students-email yes|no]",
-	  "change a district's settings", district_set },
+	{ "set", "domain=,name=,students-email=,report-to=", 1, 1,
+	  "set SLUG [--domain DOMAIN] [--name NAME] [--students-email yes|no] "
+	  "[--report-to ADDR,ADDR]",
+	  "change a district's settings; --report-to: who gets the nightly "
+	  "roster report when listd runs the generator (generate_at)",
+	  district_set },
 	{ "remove", "force", 1, 1, "remove SLUG [--force]",
 	  "remove a district (refused while it has lists, unless --force); "
 	  "its directory is moved to HOME/removed/", district_remove },
+	{ "backup", "", 2, 2, "backup SLUG FILE",
+	  "write a consistent snapshot of a district (database and messages) "
+	  "to FILE, a tar; safe while listd runs", ctl_backup_district },
+	{ "restore", "", 1, 1, "restore FILE",
+	  "recreate a district from a backup (refused when it exists here)",
+	  ctl_backup_restore },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -115,6 +127,7 @@ district_add(struct ctl *c)
 	}
 	store_close(ds);
 	ctl_audit(c, d.slug, "district.add", "domain=%s", d.domain);
+	(void)ctl_mta_refresh(c);
 	if (c->json) {
 		struct json j;
 
@@ -230,6 +243,30 @@ district_show(struct ctl *c)
 	return 0;
 }
 
+/* --report-to: comma-separated addresses, each checked, into the
+ * district's settings. */
+static int
+set_report_to(struct ctl *c, const struct district *d)
+{
+	const char *v = ctl_opt(c, "report-to"), *reason;
+	char copy[1024], norm[ADDR_MAX + 1], *p, *save = NULL;
+	struct store *ds;
+	enum status st;
+
+	if (strlen(v) >= sizeof(copy))
+		return ctl_fail(c, ST_USAGE, "--report-to: too long");
+	snprintf(copy, sizeof(copy), "%s", v);
+	for (p = strtok_r(copy, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
+		if (addr_normalize(p, norm, sizeof(norm), &reason) == -1)
+			return ctl_fail(c, ST_USAGE, "--report-to: \"%s\": %s", p,
+			    reason);
+	if ((st = store_district_open(c->home, d->slug, 0, &ds)) != ST_OK)
+		return ctl_fail(c, st, "cannot open district %s", d->slug);
+	st = store_setting_set(ds, "report_to", v);
+	store_close(ds);
+	return st == ST_OK ? 0 : ctl_fail(c, st, "cannot store --report-to");
+}
+
 static int
 district_set(struct ctl *c)
 {
@@ -244,6 +281,8 @@ district_set(struct ctl *c)
 		return ctl_fail(c, st, "no district \"%s\"", c->pos[0]);
 	if ((rc = apply_options(c, &d)) != 0)
 		return rc;
+	if (ctl_opt(c, "report-to") && (rc = set_report_to(c, &d)) != 0)
+		return rc;
 	st = store_district_update(site, &d);
 	if (st == ST_EXISTS)
 		return ctl_fail(c, st, "another district has the domain \"%s\"",
@@ -253,6 +292,7 @@ district_set(struct ctl *c)
 		    status_name(st));
 	ctl_audit(c, d.slug, "district.set", "domain=%s name=%s students=%d",
 	    d.domain, d.name, d.students_have_email);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s updated\n", d.slug);
 	return 0;
@@ -303,6 +343,7 @@ district_remove(struct ctl *c)
 	}
 	ctl_audit(c, d.slug, "district.remove", "lists=%d kept_in=%s", n_lists,
 	    target);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s removed; its data is kept in %s\n", d.slug,
 		    target);
