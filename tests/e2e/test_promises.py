@@ -213,16 +213,19 @@ def test_p5_poison_message_quarantined_while_other_mail_flows(ctl, sink, home):
         assert start_until_exit(d, crash) == -signal.SIGKILL
     assert posts(home)[-1]["state"] == "received"
     d.start()
-    p = posts(home)[-1]
-    assert p["state"] == "quarantined" and p["attempts"] == 4, p
-    assert "alert=" in d.log.read_text() and "quarantine" in d.log.read_text()
-    # The MTA retrying the poison gets a final answer; other mail flows.
-    assert lmtp_post(d, LIST, subject="x", msgid="<poison@example.net>",
-                     ).startswith("250")
-    assert lmtp_post(d, LIST, subject="after").startswith("250 2.0.0 accepted")
-    sink.wait_recipients(2 * MEMBERS)
-    subjects = {parse_mail(m["data"])["Subject"] for m in sink.messages}
-    assert subjects == {"before", "after"}
+    try:
+        p = posts(home)[-1]
+        assert p["state"] == "quarantined" and p["attempts"] == 4, p
+        assert "alert=" in d.log.read_text() and "quarantine" in d.log.read_text()
+        # The MTA retrying the poison gets a final answer; other mail flows.
+        assert lmtp_post(d, LIST, subject="x", msgid="<poison@example.net>",
+                         ).startswith("250")
+        assert lmtp_post(d, LIST, subject="after").startswith("250 2.0.0 accepted")
+        sink.wait_recipients(2 * MEMBERS)
+        subjects = {parse_mail(m["data"])["Subject"] for m in sink.messages}
+        assert subjects == {"before", "after"}
+    finally:
+        d.stop()
 
 
 # --- P6: no accept when the disk is nearly full ---
