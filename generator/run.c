@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/fault.h"
 #include "core/log.h"
 #include "core/store_list.h"
 #include "core/xmem.h"
@@ -165,8 +166,10 @@ apply_all(struct run_ctx *rc, struct plan *p)
 	res->run.applied = in_txn && st == ST_OK;
 	if (st == ST_OK)
 		st = record_run(rc->s, res, in_txn);
-	if (in_txn && st == ST_OK)
+	if (in_txn && st == ST_OK) {
+		fault_crash("generator.commit");	/* P8: killed before commit */
 		st = store_commit(rc->s);
+	}
 	if (st != ST_OK) {
 		if (in_txn)
 			store_rollback(rc->s);

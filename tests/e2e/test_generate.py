@@ -279,3 +279,29 @@ def test_status_reports_a_stale_source(ctl, tmp_path, monkeypatch):
     assert s["stale"] is False and s["last_sync"]
     rc, out, _ = ctl.run("generate", "--all", check=0)
     assert "north:" in out
+
+
+def test_p8_a_killed_run_leaves_yesterdays_roster(ctl, tmp_path):
+    """P8: the run is one transaction; killed just before its commit, the
+    lists keep yesterday's members and the next run applies cleanly."""
+    import os
+    import signal
+    import subprocess
+    from conftest import BIN
+    csv = tmp_path / "dir.csv"
+    csv.write_text("id,address,name,role,active\n1,a@n.example.org,A,staff,yes\n"
+                   "2,b@n.example.org,B,staff,yes\n")
+    ctl.run("district", "add", "n", "--domain", "n.example.org", "--name", "N", check=0)
+    ctl.run("source", "set", "n", "--type", "csv", "--path", csv, check=0)
+    ctl.run("generate", "--district", "n", check=0)
+    before = sorted(m["address"] for m in ctl.json("member", "list", "staff@n.example.org"))
+    csv.write_text("id,address,name,role,active\n1,a@n.example.org,A,staff,yes\n"
+                   "2,b@n.example.org,B,staff,yes\n3,c@n.example.org,C,staff,yes\n")
+    env = dict(os.environ, LISTD_HOME=str(ctl.home), LISTD_CRASH="generator.commit")
+    p = subprocess.run([str(BIN / "listctl"), "generate", "--district", "n"], env=env,
+                       capture_output=True)
+    assert p.returncode == -signal.SIGKILL
+    after = sorted(m["address"] for m in ctl.json("member", "list", "staff@n.example.org"))
+    assert after == before
+    ctl.run("generate", "--district", "n", check=0)
+    assert len(ctl.json("member", "list", "staff@n.example.org")) == 3
