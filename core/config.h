@@ -15,6 +15,8 @@ struct config {
 	int	log_level;
 	int	log_syslog;
 	int	min_free_disk_percent;
+	int	held_expire_days;
+	int	held_digest_minutes;
 	/* [lmtp] */
 	char	lmtp_socket[CONFIG_STR_MAX];
 	char	lmtp_listen[CONFIG_STR_MAX];

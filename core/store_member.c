@@ -103,6 +103,29 @@ store_member_get(struct store *s, int64_t list_id, const char *address,
 }
 
 enum status
+store_member_get_id(struct store *s, int64_t id, struct member *out)
+{
+	static const char sql[] = "SELECT " MEMBER_COLS " FROM member"
+	    " WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	enum status rc;
+	int err;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW) {
+		row_to_member(st, out);
+		rc = ST_OK;
+	} else
+		rc = err == SQLITE_DONE ? ST_NOTFOUND :
+		    store_status(s, err, "member_get_id");
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum status
 store_member_update(struct store *s, struct member *m)
 {
 	static const char sql[] = "UPDATE member SET name = ?, mode = ?,"
@@ -190,7 +213,8 @@ store_member_each_recipient(struct store *s, int64_t list_id,
     int (*fn)(const char *, const char *, void *), void *ctx)
 {
 	static const char sql[] = "SELECT address, domain FROM member"
-	    " WHERE list_id = ? AND mode = 'regular'"
+	    " WHERE list_id = ? AND mode = 'regular' AND id NOT IN"
+	    " (SELECT member_id FROM bounce WHERE disabled_at > 0)"
 	    " ORDER BY domain, address";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	int err;

@@ -26,6 +26,9 @@ enum status	store_member_remove(struct store *s, int64_t list_id,
 		    const char *address);
 enum status	store_member_get(struct store *s, int64_t list_id,
 		    const char *address, struct member *out);
+/* A member by id. ST_NOTFOUND when absent. */
+enum status	store_member_get_id(struct store *s, int64_t id,
+		    struct member *out);
 /* Write name, mode, role and source of m (by id); updated is set. */
 enum status	store_member_update(struct store *s, struct member *m);
 /* Call fn for each matching member, in address order, streaming from the
@@ -33,8 +36,8 @@ enum status	store_member_update(struct store *s, struct member *m);
 enum status	store_member_each(struct store *s, int64_t list_id,
 		    const struct member_filter *f,
 		    int (*fn)(const struct member *, void *), void *ctx);
-/* Call fn for each member who receives posts as they come (mode regular),
- * grouped by domain (ordered by domain, then address), streaming. */
+/* Call fn for each member who receives posts as they come (mode regular,
+ * delivery not disabled by bounces), grouped by domain (ordered by domain, then address), streaming. */
 enum status	store_member_each_recipient(struct store *s, int64_t list_id,
 		    int (*fn)(const char *address, const char *domain, void *),
 		    void *ctx);

@@ -24,7 +24,7 @@ post_state_parse(const char *s)
 	return -1;
 }
 
-#define POST_COLS "id, list_id, kind, raw_hash, out_hash, message_id, body_hash," \
+#define POST_COLS "id, list_id, kind, rcpt, raw_hash, out_hash, message_id, body_hash," \
 	" sender, author, subject, size, state, reason, urgent, attempts," \
 	" n_rcpt, n_delivered, n_bounced, received, updated"
 
@@ -38,6 +38,7 @@ row_to_post(sqlite3_stmt *st, struct post *p)
 	p->id = sqlite3_column_int64(st, c++);
 	p->list_id = sqlite3_column_int64(st, c++);
 	store_col_text(st, c++, p->kind, sizeof(p->kind));
+	store_col_text(st, c++, p->rcpt, sizeof(p->rcpt));
 	store_col_text(st, c++, p->raw_hash, sizeof(p->raw_hash));
 	store_col_text(st, c++, p->out_hash, sizeof(p->out_hash));
 	store_col_text(st, c++, p->message_id, sizeof(p->message_id));
@@ -103,8 +104,8 @@ store_post_add(struct store *s, struct post *p)
 {
 	static const char sql[] = "INSERT INTO post (list_id, raw_hash,"
 	    " message_id, body_hash, sender, author, subject, size, state,"
-	    " reason, urgent, attempts, received, updated, kind)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " reason, urgent, attempts, received, updated, kind, rcpt)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 
@@ -127,6 +128,7 @@ store_post_add(struct store *s, struct post *p)
 	sqlite3_bind_int64(st, 14, p->updated);
 	sqlite3_bind_text(st, 15, p->kind[0] ? p->kind : "post", -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, p->rcpt, -1, SQLITE_STATIC);
 	if ((rc = store_exec_stmt(s, st, "post_add")) == ST_OK)
 		p->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -183,7 +185,7 @@ store_post_set_queued(struct store *s, int64_t id, const char *out_hash,
     int64_t n_rcpt)
 {
 	static const char sql[] = "UPDATE post SET state = ?, out_hash = ?,"
-	    " n_rcpt = ?, updated = ? WHERE id = ?";
+	    " n_rcpt = ?, updated = ?, reason = '' WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -278,6 +280,32 @@ store_post_each(struct store *s, const struct post_filter *f,
 }
 
 enum status
+store_post_each_unarchived(struct store *s, int limit,
+    int (*fn)(const struct post *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT " POST_COLS " FROM post"
+	    " WHERE archived = 0 AND kind = 'post'"
+	    " AND state IN ('queued', 'done') ORDER BY id LIMIT ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st)
+		sqlite3_bind_int(st, 1, limit);
+	return post_walk(s, st, fn, ctx);
+}
+
+enum status
+store_post_set_archived(struct store *s, int64_t id)
+{
+	static const char sql[] = "UPDATE post SET archived = 1 WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return store_exec_stmt(s, st, "post_set_archived");
+}
+
+enum status
 store_post_delete(struct store *s, int64_t id)
 {
 	static const char sql[] = "DELETE FROM post WHERE id = ?";
@@ -316,13 +344,14 @@ row_to_held(sqlite3_stmt *st, int base, struct held *h)
 	store_col_text(st, base + 3, h->action_by, sizeof(h->action_by));
 	store_col_text(st, base + 4, h->action_note, sizeof(h->action_note));
 	h->held_at = sqlite3_column_int64(st, base + 5);
+	h->notified = sqlite3_column_int(st, base + 6);
 }
 
 enum status
 store_held_get(struct store *s, int64_t post_id, struct held *out)
 {
 	static const char sql[] = "SELECT post_id, reason, action, action_by,"
-	    " action_note, held_at FROM held WHERE post_id = ?";
+	    " action_note, held_at, notified FROM held WHERE post_id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 	int err;
@@ -366,26 +395,17 @@ store_held_decide(struct store *s, int64_t post_id, const char *action,
 	return sqlite3_changes(s->db) ? ST_OK : ST_EXISTS;
 }
 
-enum status
-store_held_each(struct store *s, int64_t list_id, int decided,
+/* Walk held rows selected by st (columns as row_to_held), with their posts. */
+static enum status
+held_walk(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct held *, const struct post *, void *), void *ctx)
 {
-	static const char sql[] = "SELECT h.post_id, h.reason, h.action,"
-	    " h.action_by, h.action_note, h.held_at"
-	    " FROM held h JOIN post p ON p.id = h.post_id"
-	    " WHERE (?1 = 0 OR p.list_id = ?1)"
-	    " AND (?2 < 0 OR (?2 = 0 AND h.action = '')"
-	    "      OR (?2 = 1 AND h.action != ''))"
-	    " ORDER BY h.post_id";
-	sqlite3_stmt *st = store_stmt(s, sql);
 	struct held h;
 	struct post p;
 	int err;
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, list_id);
-	sqlite3_bind_int(st, 2, decided);
 	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
 		row_to_held(st, 0, &h);
 		if (store_post_get(s, h.post_id, &p) != ST_OK)
@@ -396,6 +416,53 @@ store_held_each(struct store *s, int64_t list_id, int decided,
 	sqlite3_reset(st);
 	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
 	    store_status(s, err, "held_each");
+}
+
+enum status
+store_held_each(struct store *s, int64_t list_id, int decided,
+    int (*fn)(const struct held *, const struct post *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT h.post_id, h.reason, h.action,"
+	    " h.action_by, h.action_note, h.held_at, h.notified"
+	    " FROM held h JOIN post p ON p.id = h.post_id"
+	    " WHERE (?1 = 0 OR p.list_id = ?1)"
+	    " AND (?2 < 0 OR (?2 = 0 AND h.action = '')"
+	    "      OR (?2 = 1 AND h.action != ''))"
+	    " ORDER BY h.post_id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st) {
+		sqlite3_bind_int64(st, 1, list_id);
+		sqlite3_bind_int(st, 2, decided);
+	}
+	return held_walk(s, st, fn, ctx);
+}
+
+enum status
+store_held_each_older(struct store *s, int64_t cutoff,
+    int (*fn)(const struct held *, const struct post *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT post_id, reason, action, action_by,"
+	    " action_note, held_at, notified FROM held"
+	    " WHERE action = '' AND held_at < ? ORDER BY post_id LIMIT 500";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, cutoff);
+	return held_walk(s, st, fn, ctx);
+}
+
+enum status
+store_held_set_notified(struct store *s, int64_t post_id)
+{
+	static const char sql[] = "UPDATE held SET notified = 1"
+	    " WHERE post_id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, post_id);
+	return store_exec_stmt(s, st, "held_set_notified");
 }
 
 enum status

@@ -29,6 +29,7 @@ struct post {
 	int64_t		id;
 	int64_t		list_id;
 	char		kind[16];	/* listaddr form: post, owner, bounces */
+	char		rcpt[ADDR_MAX + 1];	/* the address it came to */
 	char		raw_hash[MSGSTORE_HASH_LEN + 1];
 	char		out_hash[MSGSTORE_HASH_LEN + 1];
 	char		message_id[POST_MSGID_MAX + 1];
@@ -51,10 +52,11 @@ struct post {
 struct held {
 	int64_t	post_id;
 	char	reason[POST_REASON_MAX + 1];
-	char	action[16];		/* "", approve, discard, reject */
+	char	action[16];		/* "", approve, allow, discard, reject */
 	char	action_by[128];
 	char	action_note[POST_REASON_MAX + 1];
 	int64_t	held_at;
+	int	notified;		/* moderators were told */
 };
 
 const char	*post_state_name(enum post_state st);
@@ -94,6 +96,11 @@ struct post_filter {
 };
 enum status	store_post_each(struct store *s, const struct post_filter *f,
 		    int (*fn)(const struct post *, void *), void *ctx);
+/* Accepted list posts not yet in the archive, oldest first, at most limit;
+ * and marking one archived. */
+enum status	store_post_each_unarchived(struct store *s, int limit,
+		    int (*fn)(const struct post *, void *), void *ctx);
+enum status	store_post_set_archived(struct store *s, int64_t id);
 /* Delete a post and everything hanging off it (batches, held row). */
 enum status	store_post_delete(struct store *s, int64_t id);
 
@@ -108,6 +115,12 @@ enum status	store_held_decide(struct store *s, int64_t post_id,
 /* Held posts of a list (0: all lists) with their post, oldest first;
  * decided: -1 any, 0 waiting only, 1 decided only. */
 enum status	store_held_each(struct store *s, int64_t list_id, int decided,
+		    int (*fn)(const struct held *, const struct post *, void *),
+		    void *ctx);
+/* Mark a held post as announced to the moderators. */
+enum status	store_held_set_notified(struct store *s, int64_t post_id);
+/* Waiting held posts held before cutoff (expiry), oldest first. */
+enum status	store_held_each_older(struct store *s, int64_t cutoff,
 		    int (*fn)(const struct held *, const struct post *, void *),
 		    void *ctx);
 /* Forget the held row once the decision has been carried out. */

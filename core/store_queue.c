@@ -221,6 +221,42 @@ store_batch_retry_now(struct store *s, int64_t post_id, int *n)
 }
 
 enum status
+store_batch_pending(struct store *s, int64_t post_id, int64_t *n_rcpt)
+{
+	static const char sql[] = "SELECT coalesce(sum(n_rcpt), 0) FROM batch"
+	    " WHERE post_id = ? AND state = 'pending'";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int err;
+
+	*n_rcpt = 0;
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, post_id);
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW)
+		*n_rcpt = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "batch_pending");
+}
+
+enum status
+store_batch_set_urgent(struct store *s, int64_t post_id, int *n)
+{
+	static const char sql[] = "UPDATE batch SET urgent = 1"
+	    " WHERE post_id = ? AND state = 'pending'";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	enum status rc;
+
+	*n = 0;
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, post_id);
+	if ((rc = store_exec_stmt(s, st, "batch_set_urgent")) == ST_OK)
+		*n = sqlite3_changes(s->db);
+	return rc;
+}
+
+enum status
 store_queue_depth(struct store *s, int64_t *batches, int64_t *rcpts)
 {
 	static const char sql[] = "SELECT count(*), coalesce(sum(n_rcpt), 0)"

@@ -57,6 +57,11 @@ enum status	store_batch_each(struct store *s, int64_t post_id,
 		    int (*fn)(const struct batch *, void *), void *ctx);
 /* Make a post's waiting batches due now (listctl queue retry). */
 enum status	store_batch_retry_now(struct store *s, int64_t post_id, int *n);
+/* Recipients of a post still waiting in pending batches. */
+enum status	store_batch_pending(struct store *s, int64_t post_id,
+		    int64_t *n_rcpt);
+/* Put a post's pending batches ahead of bulk mail. *n gets how many. */
+enum status	store_batch_set_urgent(struct store *s, int64_t post_id, int *n);
 /* Number of pending batches and recipients in the district. */
 enum status	store_queue_depth(struct store *s, int64_t *batches,
 		    int64_t *rcpts);

@@ -91,6 +91,52 @@ static const struct migration core_district[] = {
 	  "CREATE INDEX member_address ON member(address);" },
 };
 
+/* archive: the list archives' index, JWZ containers and full-text search.
+ * Rows belong to a list; the raw messages stay in messages/ (msgstore). */
+static const struct migration archive_district[] = {
+	{ 1,
+	  "CREATE TABLE arc_node ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " msgid TEXT NOT NULL,"
+	  " parent INTEGER NOT NULL DEFAULT 0,"
+	  " thread INTEGER NOT NULL DEFAULT 0,"
+	  " UNIQUE (list_id, msgid));"
+	  "CREATE INDEX arc_node_thread ON arc_node(thread);"
+	  "CREATE TABLE arc_msg ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " hash TEXT NOT NULL,"
+	  " node INTEGER NOT NULL UNIQUE,"
+	  " thread INTEGER NOT NULL,"
+	  " message_id TEXT NOT NULL,"
+	  " refs TEXT NOT NULL DEFAULT '',"
+	  " subject TEXT NOT NULL,"
+	  " base_subject TEXT NOT NULL,"
+	  " author_name TEXT NOT NULL,"
+	  " author_addr TEXT NOT NULL,"
+	  " date INTEGER NOT NULL,"
+	  " month TEXT NOT NULL,"
+	  " size INTEGER NOT NULL,"
+	  " n_attach INTEGER NOT NULL,"
+	  " UNIQUE (list_id, hash));"
+	  "CREATE INDEX arc_msg_date ON arc_msg(list_id, date, id);"
+	  "CREATE INDEX arc_msg_month ON arc_msg(list_id, month, date);"
+	  "CREATE INDEX arc_msg_thread ON arc_msg(thread, date, id);"
+	  "CREATE INDEX arc_msg_base ON arc_msg(list_id, base_subject, date);"
+	  "CREATE TABLE arc_attach ("
+	  " msg INTEGER NOT NULL REFERENCES arc_msg(id) ON DELETE CASCADE,"
+	  " n INTEGER NOT NULL,"
+	  " filename TEXT NOT NULL,"
+	  " ctype TEXT NOT NULL,"
+	  " size INTEGER NOT NULL,"
+	  " PRIMARY KEY (msg, n));"
+	  "CREATE TABLE arc_setting ("
+	  " list_id INTEGER PRIMARY KEY REFERENCES list(id) ON DELETE CASCADE,"
+	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
+	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
+	  " tokenize = 'unicode61 remove_diacritics 2');" },
+};
 
 /* The mail path: posts as received and their fate, held posts, delivery
  * batches, per-domain back-off and per-recipient failures. */
@@ -103,6 +149,7 @@ static const struct migration mail_district[] = {
 	  " id INTEGER PRIMARY KEY,"
 	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
 	  " kind TEXT NOT NULL DEFAULT 'post',"
+	  " rcpt TEXT NOT NULL DEFAULT '',"
 	  " raw_hash TEXT NOT NULL,"
 	  " out_hash TEXT NOT NULL DEFAULT '',"
 	  " message_id TEXT NOT NULL,"
@@ -158,6 +205,9 @@ static const struct migration mail_district[] = {
 	  " text TEXT NOT NULL,"
 	  " ts INTEGER NOT NULL);"
 	  "CREATE INDEX delivery_failure_post ON delivery_failure(post_id);" },
+	{ 2,
+	  "ALTER TABLE post ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
+	  "CREATE INDEX post_unarchived ON post(id) WHERE archived = 0;" },
 };
 
 /* The roster generator (generator/, core/store_roster*.c): the district's
@@ -220,13 +270,57 @@ static const struct migration roster_district[] = {
 	  " PRIMARY KEY (run_id, list_name));" },
 };
 
+/* Subscriptions and list commands: pending confirmations (single-use,
+ * expiring), automatic replies sent (rate limits), message templates, and
+ * bounce scores of members. */
+static const struct migration subscription_district[] = {
+	{ 1,
+	  "CREATE TABLE pending ("
+	  " id INTEGER PRIMARY KEY,"
+	  " token TEXT NOT NULL UNIQUE,"
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " name TEXT NOT NULL DEFAULT '',"
+	  " action TEXT NOT NULL,"
+	  " post_id INTEGER NOT NULL DEFAULT 0,"
+	  " created INTEGER NOT NULL,"
+	  " expires INTEGER NOT NULL,"
+	  " used INTEGER NOT NULL DEFAULT 0);"
+	  "CREATE INDEX pending_address ON pending(list_id, address, created);"
+	  "CREATE TABLE reply_log ("
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " ts INTEGER NOT NULL);"
+	  "CREATE INDEX reply_log_address ON reply_log(address, ts);"
+	  "CREATE TABLE template ("
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " name TEXT NOT NULL,"
+	  " body TEXT NOT NULL,"
+	  " PRIMARY KEY (list_id, name));"
+	  "CREATE TABLE bounce ("
+	  " member_id INTEGER PRIMARY KEY REFERENCES member(id) ON DELETE CASCADE,"
+	  " score REAL NOT NULL DEFAULT 0,"
+	  " updated INTEGER NOT NULL,"
+	  " disabled_at INTEGER NOT NULL DEFAULT 0,"
+	  " probes INTEGER NOT NULL DEFAULT 0,"
+	  " last_probe INTEGER NOT NULL DEFAULT 0);"
+	  "ALTER TABLE held ADD COLUMN notified INTEGER NOT NULL DEFAULT 0;" },
+	{ 2,
+	  "CREATE TABLE allowed_sender ("
+	  " list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	  " address TEXT NOT NULL COLLATE NOCASE,"
+	  " added INTEGER NOT NULL,"
+	  " PRIMARY KEY (list_id, address));" },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every module's migrations, applied in this order. Add a row per module. */
 static const struct module modules[] = {
 	{ "core", 1, core_site, N(core_site) },
 	{ "core", 0, core_district, N(core_district) },
+	{ "archive", 0, archive_district, N(archive_district) },
 	{ "mail", 0, mail_district, N(mail_district) },
+	{ "subscription", 0, subscription_district, N(subscription_district) },
 	{ "roster", 0, roster_district, N(roster_district) },
 };
 

@@ -82,6 +82,10 @@ void	ctl_time(int64_t t, char *out, size_t out_len);
 extern const struct ctl_verb ctl_district_verbs[];
 extern const struct ctl_verb ctl_list_verbs[];
 extern const struct ctl_verb ctl_member_verbs[];
+extern const struct ctl_verb ctl_archive_verbs[];
+extern const struct ctl_verb ctl_inject_verbs[];
+extern const struct ctl_verb ctl_queue_verbs[];
+extern const struct ctl_verb ctl_held_verbs[];
 extern const struct ctl_verb ctl_bounce_verbs[];
 extern const struct ctl_verb ctl_generate_verbs[];	/* "" is the default */
 extern const struct ctl_verb ctl_source_verbs[];

@@ -92,6 +92,15 @@ copy_status(const smtp_status_t *st, int *code, char *text)
 }
 
 static int
+has_8bit(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+static int
 add_messages(smtp_session_t s, struct deliver_msg *msgs, int n,
     smtp_message_t *handles, smtp_recipient_t **rcpt_handles)
 {
@@ -103,7 +112,10 @@ add_messages(smtp_session_t s, struct deliver_msg *msgs, int n,
 		handles[i] = m;
 		smtp_set_reverse_path(m, msgs[i].reverse_path);
 		smtp_set_messagecb(m, body_cb, &msgs[i]);
-		smtp_8bitmime_set_body(m, E8bitmime_8BITMIME);
+		/* Announce BODY=8BITMIME only when it is true: a relay
+		 * without the extension still takes 7-bit mail. */
+		if (has_8bit(msgs[i].body, msgs[i].body_len))
+			smtp_8bitmime_set_body(m, E8bitmime_8BITMIME);
 		for (int k = 0; k < msgs[i].n_rcpts; k++)
 			rcpt_handles[i][k] = smtp_add_recipient(m,
 			    msgs[i].rcpts[k].address);

@@ -16,6 +16,8 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/intake.h"
+#include "listd/bounce.h"
+#include "listd/command.h"
 #include "listd/list_post.h"
 #include "listd/pipeline.h"
 #include "listd/queue.h"
@@ -76,16 +78,7 @@ intake_rcpt_check(struct intake *in, const char *address,
 	if (st != ST_OK)
 		return snprintf(why, why_len, st == ST_NOTFOUND ?
 		    "no such list" : "store unavailable"), st;
-	switch (out->la.kind) {
-	case LISTADDR_POST:
-	case LISTADDR_OWNER:
-	case LISTADDR_BOUNCES:
-		return ST_OK;
-	default:
-		snprintf(why, why_len, "list commands by mail are not taken "
-		    "here; use the list's web page");
-		return ST_NOTFOUND;
-	}
+	return ST_OK;
 }
 
 long
@@ -138,22 +131,32 @@ forward_to_owners(struct post_ctx *ctx, struct post *p, struct verdict *v)
 /* Run the pipeline on post p and carry out its verdict in one transaction
  * (the second of intake; the first recorded p). */
 static enum status
-judge(struct post_ctx *ctx, struct post *p, enum listaddr_kind kind,
-    struct verdict *v)
+judge(struct post_ctx *ctx, struct post *p, struct verdict *v)
 {
+	struct listaddr la;
 	enum status st;
 
 	fault_crash("pipeline.run");
+	if (listaddr_parse(p->rcpt, &la) == -1)
+		la.kind = LISTADDR_POST;
 	if ((st = store_begin(ctx->ds)) != ST_OK)
 		return st;
-	if (kind == LISTADDR_OWNER)
-		st = forward_to_owners(ctx, p, v);
-	else if (kind == LISTADDR_BOUNCES) {
-		verdict_set(v, VERDICT_DISCARD, ST_OK, "bounce recorded");
-		st = list_post_act(ctx, p, v);
-	} else {
+	switch (la.kind) {
+	case LISTADDR_POST:
 		pipeline_run(ctx, v);
 		st = list_post_act(ctx, p, v);
+		break;
+	case LISTADDR_OWNER:
+		st = forward_to_owners(ctx, p, v);
+		break;
+	case LISTADDR_BOUNCES:
+		if ((st = bounce_handle(ctx, p, &la, v)) == ST_OK)
+			st = list_post_act(ctx, p, v);
+		break;
+	default:
+		if ((st = command_handle(ctx, p, &la, v)) == ST_OK)
+			st = list_post_act(ctx, p, v);
+		break;
 	}
 	if (st == ST_OK && fault_hit("intake.commit"))
 		st = ST_TEMP;
@@ -258,6 +261,7 @@ post_init(struct post *p, const struct intake_rcpt *r, GMimeMessage *msg,
 	memset(p, 0, sizeof(*p));
 	p->list_id = r->list.id;
 	snprintf(p->kind, sizeof(p->kind), "%s", listaddr_kind_name(r->la.kind));
+	snprintf(p->rcpt, sizeof(p->rcpt), "%s", r->address);
 	copy_line(p->sender, sizeof(p->sender), sender);
 	copy_line(p->author, sizeof(p->author), author);
 	copy_line(p->subject, sizeof(p->subject),
@@ -325,7 +329,7 @@ intake_deliver(struct intake *in, const struct intake_rcpt *r,
 	}
 	if (st != ST_NOTFOUND || (st = record(in->ds, &p)) != ST_OK)
 		goto out;
-	if ((st = judge(&ctx, &p, r->la.kind, &v)) != ST_OK) {
+	if ((st = judge(&ctx, &p, &v)) != ST_OK) {
 		/* Nothing was answered yet: forget the record so the MTA's
 		 * retry starts afresh. */
 		(void)store_post_delete(in->ds, p.id);
@@ -370,22 +374,47 @@ quarantine(struct store *ds, const struct district *d, const struct post *p,
 	    p->attempts, why);
 }
 
+enum status
+intake_rerun(struct store *ds, const struct district *d, struct post *p,
+    int moderated, struct verdict *v)
+{
+	struct post_ctx ctx;
+	struct list l;
+	GMimeMessage *msg = NULL;
+	char *raw = NULL;
+	size_t len;
+	enum status st;
+
+	if ((st = store_list_get_id(ds, p->list_id, &l)) != ST_OK)
+		return st;
+	if ((st = msgstore_get(store_dir(ds), p->raw_hash, (size_t)1 << 30,
+	    &raw, &len)) != ST_OK)
+		return st;
+	if ((msg = msg_parse(raw, len)) == NULL) {
+		xfree(raw);
+		return ST_DATA;
+	}
+	ctx_init(&ctx, ds, d, &l, msg, raw, len, p->sender);
+	ctx.skip_sender_policy = moderated;
+	st = judge(&ctx, p, v);
+	g_object_unref(msg);
+	xfree(raw);
+	if (st == ST_OK)
+		queue_notify();
+	return st;
+}
+
 /* Finish or quarantine one post left in state received. */
 static void
 recover_post(struct recovery *rc, struct store *ds, const struct district *d,
     int64_t id)
 {
-	struct post_ctx ctx;
 	struct verdict v;
 	struct post p;
-	struct list l;
-	GMimeMessage *msg;
-	char *raw = NULL;
-	size_t len;
+	enum status st;
 
 	if (store_post_attempt(ds, id, &p.attempts) != ST_OK ||
-	    store_post_get(ds, id, &p) != ST_OK ||
-	    store_list_get_id(ds, p.list_id, &l) != ST_OK)
+	    store_post_get(ds, id, &p) != ST_OK)
 		return;
 	if (p.attempts > INTAKE_MAX_RECOVERIES) {
 		quarantine(ds, d, &p, "poison message: the pipeline crashed on "
@@ -393,20 +422,12 @@ recover_post(struct recovery *rc, struct store *ds, const struct district *d,
 		rc->n_quarantined++;
 		return;
 	}
-	if (msgstore_get(store_dir(ds), p.raw_hash, (size_t)1 << 30, &raw,
-	    &len) != ST_OK || (msg = msg_parse(raw, len)) == NULL) {
+	st = intake_rerun(ds, d, &p, 0, &v);
+	if (st == ST_DATA || st == ST_NOTFOUND) {
 		quarantine(ds, d, &p, "the spooled message cannot be read");
 		rc->n_quarantined++;
-		xfree(raw);
-		return;
-	}
-	ctx_init(&ctx, ds, d, &l, msg, raw, len, p.sender);
-	if (judge(&ctx, &p, !strcmp(p.kind, "owner") ? LISTADDR_OWNER :
-	    !strcmp(p.kind, "bounces") ? LISTADDR_BOUNCES : LISTADDR_POST,
-	    &v) == ST_OK)
+	} else if (st == ST_OK)
 		rc->n_recovered++;
-	g_object_unref(msg);
-	xfree(raw);
 }
 
 static int

@@ -46,6 +46,14 @@ long		intake_size_limit(const struct intake_rcpt *r);
 enum status	intake_deliver(struct intake *in, const struct intake_rcpt *r,
 		    const char *sender, const char *raw, size_t len, char *text,
 		    size_t text_len);
+struct post;
+struct verdict;
+/* Run stored post p (state received or held) through the pipeline again and
+ * act on the verdict. moderated: a moderator let it through, so the sender
+ * policy and the suspected-loop hold are skipped. ST_DATA when the stored
+ * message cannot be read. */
+enum status	intake_rerun(struct store *ds, const struct district *d,
+		    struct post *p, int moderated, struct verdict *v);
 /* At start-up, before serving: finish every post left half-done by a crash,
  * quarantining those that crashed the pipeline too often (P5). */
 void		intake_recover_all(const char *home, int *n_recovered,

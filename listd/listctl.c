@@ -20,11 +20,18 @@ static const struct ctl_noun nouns[] = {
 	  ctl_district_verbs },
 	{ "list", "mailing lists, named by their address", ctl_list_verbs },
 	{ "member", "members of a list: add, import, export", ctl_member_verbs },
+	{ "archive", "list archives: import, rebuild, search", ctl_archive_verbs },
 	{ "bounce", "bounce messages: parse saved DSNs and failure reports",
 	  ctl_bounce_verbs },
 	{ "generate", "run the roster generator; its status", ctl_generate_verbs },
 	{ "source", "a district's account directory source", ctl_source_verbs },
 	{ "roster", "rule lists, list families, exclusions", ctl_roster_verbs },
+	{ "inject", "hand a message on stdin to a list (MTA pipe)",
+	  ctl_inject_verbs },
+	{ "queue", "the delivery queue: posts, batches, retry, delete",
+	  ctl_queue_verbs },
+	{ "held", "held posts: list, show, approve, reject, discard",
+	  ctl_held_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))
@@ -214,21 +221,32 @@ main(int argc, char **argv)
 		return status_exit(ST_USAGE);
 	}
 	c.noun = n->name;
-	/* A verb named "" is the noun's default: "listctl generate --all". */
-	if (n->verbs[0].name[0] == '\0' && (++i >= argc ||
-	    (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help")))) {
-		v = &n->verbs[0];
-		i--;
+	/* A verb named "" is the noun's default ("listctl generate --all",
+	 * "listctl inject LIST"), used unless the next word names a verb. */
+	if (n->verbs[0].name[0] == '\0') {
+		v = NULL;
+		for (const struct ctl_verb *w = n->verbs + 1; w->name &&
+		    i + 1 < argc; w++)
+			if (strcmp(w->name, argv[i + 1]) == 0) {
+				v = w;
+				i++;
+				break;
+			}
+		if (v == NULL && i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
+		    !strcmp(argv[i + 1], "-h"))) {
+			usage_noun(stdout, n);
+			return 0;
+		}
+		if (v == NULL)
+			v = &n->verbs[0];
 	} else {
-		if (n->verbs[0].name[0] != '\0')
-			++i;
-		if (i >= argc || !strcmp(argv[i], "--help") ||
+		if (++i >= argc || !strcmp(argv[i], "--help") ||
 		    !strcmp(argv[i], "-h")) {
 			usage_noun(i >= argc ? stderr : stdout, n);
 			return i >= argc ? status_exit(ST_USAGE) : 0;
 		}
 		for (v = n->verbs; v->name; v++)
-			if (v->name[0] && strcmp(v->name, argv[i]) == 0)
+			if (strcmp(v->name, argv[i]) == 0)
 				break;
 	}
 	if (v->name == NULL) {

@@ -14,7 +14,9 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/status.h"
+#include "core/spool.h"
 #include "core/store.h"
+#include "core/token.h"
 #include "listd/intake.h"
 #include "listd/server.h"
 #include "listd/worker.h"
@@ -127,6 +129,13 @@ serve(const char *home)
 	struct worker_pool pool;
 	int n_recovered, n_quarantined;
 
+	char secret[CONFIG_STR_MAX + 16];
+
+	snprintf(secret, sizeof(secret), "%s", cfg->secret_file);
+	if (secret[0] == '\0')
+		snprintf(secret, sizeof(secret), "%s/secret.key", cfg->home);
+	if (spool_mkdirs(cfg->home) == -1 || token_secret_load(secret) == -1)
+		fatalx("cannot read or create the secret key %s", secret);
 	intake_recover_all(cfg->home, &n_recovered, &n_quarantined);
 	worker_recover(cfg->home);
 	if (n_recovered || n_quarantined)

@@ -52,7 +52,7 @@ step_loop(struct post_ctx *ctx, struct verdict *v)
 	if (ctx->envelope_sender[0] == '\0')
 		return verdict_set(v, VERDICT_DISCARD, ST_DATA,
 		    "a bounce (null sender) sent to the posting address");
-	if (is_auto_reply(ctx->msg))
+	if (is_auto_reply(ctx->msg) && !ctx->skip_sender_policy)
 		return verdict_set(v, VERDICT_HOLD, ST_OK,
 		    "suspected loop: an automatic reply sent to the list");
 	return 1;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/store_member.h"
+#include "core/store_sub.h"
 #include "listd/pipeline.h"
 
 static int
@@ -40,6 +41,10 @@ step_sender(struct post_ctx *ctx, struct verdict *v)
 
 	find_member(ctx);
 	if (ctx->skip_sender_policy)
+		return 1;
+	/* A sender a moderator allowed posts like a member. */
+	if (!ctx->is_member && ctx->list->policy == POLICY_MEMBERS &&
+	    store_allowed_has(ctx->ds, ctx->list->id, ctx->author) == ST_OK)
 		return 1;
 	is_poster = ctx->is_member && (ctx->member.role == ROLE_OWNER ||
 	    ctx->member.role == ROLE_MODERATOR);

@@ -16,11 +16,17 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/deliver.h"
-#include "listd/queue.h"
+#include "listd/archiver.h"
+#include "listd/bounce.h"
+#include "listd/moderation.h"
+
 #include "listd/worker.h"
+#include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
 #define DISTRICT_REFRESH	5	/* seconds between district list reads */
+#define EXPIRE_EVERY		60	/* seconds between expiry passes */
+#define EXPIRE_MAX		200	/* batches expired per pass */
 
 struct wdistrict {
 	struct district	 d;
@@ -37,6 +43,7 @@ struct wctx {
 	char			 body_hash[MSGSTORE_HASH_LEN + 1];
 	char			*body;		/* cache of the last body read */
 	size_t			 body_len;
+	time_t			 expired_at;
 };
 
 /* One claimed batch on its way: the batch, its post's envelope and the
@@ -125,8 +132,14 @@ prepare_job(struct store *ds, const struct district *d, struct job *j)
 	if (store_post_get(ds, j->b.post_id, &j->post) != ST_OK ||
 	    store_list_get_id(ds, j->post.list_id, &l) != ST_OK)
 		return -1;
-	snprintf(j->reverse_path, sizeof(j->reverse_path), "%s-bounces@%s",
-	    l.name, d->domain);
+	/* Notices carry their own envelope sender (a probe's VERP address). */
+	if (strcmp(j->post.kind, "notice") == 0 && j->post.sender[0]) {
+		size_t n = strlen(j->post.sender);
+
+		memcpy(j->reverse_path, j->post.sender, n + 1);
+	} else
+		snprintf(j->reverse_path, sizeof(j->reverse_path),
+		    "%s-bounces@%s", l.name, d->domain);
 	split_rcpts(j);
 	return 0;
 }
@@ -280,6 +293,84 @@ work_district(struct wctx *w, struct wdistrict *wd)
 	return n;
 }
 
+struct expired {
+	struct batch	b[EXPIRE_MAX];
+	int		n;
+};
+
+static int
+collect_expired(const struct batch *b, void *arg)
+{
+	struct expired *e = arg;
+
+	e->b[e->n] = *b;
+	e->b[e->n].rcpts = xstrdup(b->rcpts);
+	return ++e->n == EXPIRE_MAX;
+}
+
+/* Recipients still deferred after max_queue_age are given up: each is
+ * recorded as a permanent failure, so every recipient ends accounted
+ * for (P4). */
+static void
+expire_district(struct wdistrict *wd)
+{
+	static __thread struct expired e;
+	int64_t cutoff = store_now() - cfg->max_queue_age;
+
+	e.n = 0;
+	if (store_batch_each_expired(wd->ds, cutoff, collect_expired, &e)
+	    != ST_OK || e.n == 0)
+		return;
+	if (store_begin(wd->ds) == ST_OK) {
+		for (int i = 0; i < e.n; i++) {
+			struct job j;
+
+			memset(&j, 0, sizeof(j));
+			j.b = e.b[i];
+			e.b[i].rcpts = NULL;
+			split_rcpts(&j);
+			for (int k = 0; k < j.n_rcpts; k++)
+				store_failure_add(wd->ds, j.b.post_id,
+				    j.rcpts[k].address, 1, "4.4.7",
+				    "gave up: still deferred after max_queue_age");
+			store_batch_fail(wd->ds, j.b.id, "expired");
+			store_post_tally(wd->ds, j.b.post_id, 0, j.n_rcpts);
+			job_clear(&j);
+		}
+		if (store_commit(wd->ds) == ST_OK)
+			log_info("deliver expire district=%s batches=%d",
+			    wd->d.slug, e.n);
+	}
+	for (int i = 0; i < e.n; i++)
+		batch_clear(&e.b[i]);
+}
+
+/* Worker 0's chores: moderators' decisions and queue expiry. */
+static int
+maintain(struct wctx *w)
+{
+	int did = 0;
+
+	for (int i = 0; i < w->n_districts && !*w->stopping; i++) {
+		struct wdistrict *wd = &w->districts[i];
+
+		if (wd->ds == NULL &&
+		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
+			continue;
+		did += moderation_apply(wd->ds, &wd->d);
+		(void)moderation_notify(wd->ds, &wd->d);
+		did += archiver_run(wd->ds, &wd->d);
+		if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
+			expire_district(wd);
+			did += bounce_maintain(wd->ds, &wd->d);
+			did += moderation_expire(wd->ds, &wd->d);
+		}
+	}
+	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
+		w->expired_at = time(NULL);
+	return did;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -289,6 +380,8 @@ worker_main(void *arg)
 		int did = 0;
 
 		refresh_districts(w);
+		if (w->id == 0)
+			did += maintain(w);
 		for (int i = 0; i < w->n_districts && !*w->stopping; i++)
 			did += work_district(w, &w->districts[i]);
 		if (!did)

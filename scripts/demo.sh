@@ -38,3 +38,59 @@ $ctl generate --all
 echo
 echo "== generator status"
 $ctl generate status
+
+echo
+echo "== mail: listd takes a post over LMTP and delivers it through a relay"
+lmtp_port=${DEMO_LMTP_PORT:-2424}
+relay_port=${DEMO_RELAY_PORT:-2525}
+cat > "$LISTD_HOME/listd.conf" <<CONF
+[lmtp]
+listen = 127.0.0.1:$lmtp_port
+[delivery]
+relay = 127.0.0.1:$relay_port
+[http]
+listen =
+CONF
+/usr/bin/python3 "$top/scripts/demo-sink.py" "$relay_port" "$LISTD_HOME/outbox" &
+sink_pid=$!
+"$top/$build/bin/listd" 2>"$LISTD_HOME/listd.log" &
+listd_pid=$!
+trap 'kill $listd_pid $sink_pid 2>/dev/null' EXIT
+sleep 1
+cat <<MSG | $ctl inject --sender principal@bethel.example.org teachers@bethel.example.org
+From: Pat Principal <principal@bethel.example.org>
+To: teachers@bethel.example.org
+Subject: Staff meeting moved to Thursday
+Message-ID: <demo-1@bethel.example.org>
+
+Hello all, the staff meeting moves to Thursday at 3 pm in the library.
+MSG
+cat <<MSG | $ctl inject --sender news-editor@example.net news@bethel.example.org
+From: Editor <news-editor@example.net>
+To: news@bethel.example.org
+Subject: Newsletter
+Message-ID: <demo-2@example.net>
+
+Only owners may post to this announcement list, so this one is held.
+MSG
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -n "$(ls "$LISTD_HOME/outbox" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+echo
+echo "== delivered (the relay's view, first message):"
+sed -n '1,20p' "$LISTD_HOME/outbox/0001.eml" 2>/dev/null || echo "(nothing yet: see $LISTD_HOME/listd.log)"
+echo
+echo "== held for moderation on news@bethel.example.org"
+$ctl held list news@bethel.example.org
+echo
+echo "== queue"
+$ctl queue list --all
+echo
+echo "listd's log: $LISTD_HOME/listd.log; messages the relay got: $LISTD_HOME/outbox/"
+echo "Run it yourself: LISTD_HOME=$LISTD_HOME $build/bin/listd"
+echo
+echo "== archive of teachers@bethel.example.org (synthetic sample mbox)"
+$ctl archive import teachers@bethel.example.org "$top/demo/teachers-archive.mbox"
+$ctl archive search teachers@bethel.example.org "snow day" | head -4
+echo "archive index page: $($ctl --json archive show teachers@bethel.example.org | sed -n 's/.*"index": *"\([^"]*\)".*/\1/p')"

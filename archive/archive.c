@@ -1,0 +1,287 @@
+/* archive.c - the archive's entry points: one post added incrementally,
+ * a list rebuilt or rendered in full. Import is import.c; page kinds are
+ * render_*.c. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "archive/index.h"
+#include "archive/render.h"
+#include "archive/render_feed.h"
+#include "archive/render_index.h"
+#include "archive/render_message.h"
+#include "archive/render_thread.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/msgstore.h"
+#include "core/xmem.h"
+
+#define MERGED_RERENDER_MAX	500	/* message pages re-linked on a merge */
+
+struct id_set {
+	int64_t	*v;
+	int	 n;
+	int	 cap;
+};
+
+static void
+id_add(struct id_set *set, int64_t id)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->v = xrealloc(set->v, sizeof(*set->v) * (size_t)set->cap);
+	}
+	set->v[set->n++] = id;
+}
+
+static int
+collect_msg(const struct arc_msg *m, void *ctx)
+{
+	id_add(ctx, m->id);
+	return 0;
+}
+
+static int
+render_month_cb(const char *month, int64_t n, void *ctx)
+{
+	struct render_ctx *r = ctx;
+
+	(void)n;
+	return render_month(r, month) != ST_OK || render_mbox(r, month) != ST_OK;
+}
+
+/* The pages of a message's neighbours, whose previous/next links change. */
+static void
+render_neighbours(struct render_ctx *r, const struct arc_msg *m)
+{
+	int64_t id;
+
+	for (int dir = -1; dir <= 1; dir += 2) {
+		if (store_archive_msg_step(r->s, m, m->thread, dir, &id) == ST_OK
+		    && id)
+			render_message(r, id);
+		if (store_archive_msg_step(r->s, m, 0, dir, &id) == ST_OK && id)
+			render_message(r, id);
+	}
+}
+
+/* Threads merged into the new message's thread: their pages go, their
+ * messages' pages are re-linked and their months regrouped. */
+static void
+render_merged(struct render_ctx *r, const struct index_touch *t)
+{
+	struct id_set ids = { 0 };
+
+	for (int i = 0; i < t->place.n_gone; i++)
+		render_thread(r, t->place.gone[i]);	/* removes the page */
+	if (t->place.n_gone == 0)
+		return;
+	store_archive_each_in_thread(r->s, t->thread, collect_msg, &ids);
+	for (int i = 0; i < ids.n && i < MERGED_RERENDER_MAX; i++)
+		if (ids.v[i] != t->msg)
+			render_message(r, ids.v[i]);
+	xfree(ids.v);
+	store_archive_each_thread_month(r->s, t->thread, render_month_cb, r);
+}
+
+static enum status
+render_touched(struct store *s, const struct list *l,
+    const struct index_touch *t)
+{
+	struct render_ctx r;
+	struct arc_msg m;
+	enum status st;
+
+	if ((st = render_open(&r, s, l)) != ST_OK ||
+	    (st = store_archive_msg_get(s, t->msg, &m)) != ST_OK ||
+	    (st = render_message(&r, t->msg)) != ST_OK)
+		goto out;
+	render_neighbours(&r, &m);
+	render_merged(&r, t);
+	if ((st = render_thread(&r, t->thread)) != ST_OK ||
+	    (st = render_month(&r, t->month)) != ST_OK ||
+	    (st = render_mbox_add(&r, &m)) != ST_OK ||
+	    (st = render_list_index(&r)) != ST_OK ||
+	    (st = render_feed(&r)) != ST_OK)
+		goto out;
+	st = render_home(&r);
+out:
+	render_close(&r);
+	return st;
+}
+
+enum status
+archive_post_add(struct store *s, const struct list *l, const char *hash,
+    const char *raw, size_t raw_len)
+{
+	struct index_touch t;
+	enum status st;
+
+	if ((st = store_begin(s)) != ST_OK)
+		return st;
+	st = archive_index_add(s, l, hash, raw, raw_len, &t);
+	if (st != ST_OK) {
+		store_rollback(s);
+		if (st == ST_EXISTS)
+			return ST_OK;	/* the same post again */
+		log_info("archive add-failed district=%s list=%s msg=%.12s "
+		    "status=%s", store_slug(s), l->name, hash, status_name(st));
+		return st;
+	}
+	if ((st = store_commit(s)) != ST_OK)
+		return st;
+	log_debug("archive add district=%s list=%s msg=%.12s thread=%lld",
+	    store_slug(s), l->name, hash, (long long)t.thread);
+	return render_touched(s, l, &t);
+}
+
+static int
+collect_thread(const struct arc_msg *m, void *ctx)
+{
+	id_add(ctx, m->thread);
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static enum status
+render_threads(struct render_ctx *r, const struct list *l)
+{
+	struct id_set threads = { 0 };
+	enum status st;
+
+	st = store_archive_each_msg(r->s, l->id, collect_thread, &threads);
+	if (threads.n > 0)
+		qsort(threads.v, (size_t)threads.n, sizeof(int64_t), cmp_id);
+	for (int i = 0; i < threads.n && st == ST_OK; i++)
+		if (i == 0 || threads.v[i] != threads.v[i - 1])
+			st = render_thread(r, threads.v[i]);
+	xfree(threads.v);
+	return st;
+}
+
+enum status
+archive_render_all(struct store *s, const struct list *l)
+{
+	struct render_ctx r;
+	struct id_set ids = { 0 };
+	enum status st;
+
+	if ((st = render_open(&r, s, l)) != ST_OK ||
+	    (st = store_archive_each_msg(s, l->id, collect_msg, &ids)) != ST_OK)
+		goto out;
+	for (int i = 0; i < ids.n && st == ST_OK; i++)
+		st = render_message(&r, ids.v[i]);
+	if (st != ST_OK || (st = render_threads(&r, l)) != ST_OK ||
+	    (st = store_archive_each_month(s, l->id, render_month_cb, &r))
+	    != ST_OK || (st = render_list_index(&r)) != ST_OK ||
+	    (st = render_feed(&r)) != ST_OK)
+		goto out;
+	st = render_home(&r);
+out:
+	xfree(ids.v);
+	render_close(&r);
+	return st;
+}
+
+struct hash_list {
+	char	(*h)[MSGSTORE_HASH_LEN + 1];
+	int	  n;
+	int	  cap;
+};
+
+static int
+collect_hash(const struct arc_msg *m, void *ctx)
+{
+	struct hash_list *hl = ctx;
+
+	if (hl->n == hl->cap) {
+		hl->cap = hl->cap ? hl->cap * 2 : 256;
+		hl->h = xrealloc(hl->h, sizeof(*hl->h) * (size_t)hl->cap);
+	}
+	memcpy(hl->h[hl->n++], m->hash, MSGSTORE_HASH_LEN + 1);
+	return 0;
+}
+
+static enum status
+reindex(struct store *s, const struct list *l, const struct hash_list *hl)
+{
+	struct index_touch t;
+	enum status st;
+
+	if ((st = store_archive_list_clear(s, l->id)) != ST_OK)
+		return st;
+	for (int i = 0; i < hl->n; i++) {
+		char *raw = NULL;
+		size_t len;
+
+		st = msgstore_get(store_dir(s), hl->h[i], ARCHIVE_MSG_MAX, &raw,
+		    &len);
+		if (st == ST_OK)
+			st = archive_index_add(s, l, hl->h[i], raw, len, &t);
+		xfree(raw);
+		if (st != ST_OK && st != ST_EXISTS) {
+			log_warnx("archive rebuild district=%s list=%s msg=%.12s "
+			    "status=%s", store_slug(s), l->name, hl->h[i],
+			    status_name(st));
+			return st;
+		}
+	}
+	return ST_OK;
+}
+
+enum status
+archive_rebuild(struct store *s, const struct list *l)
+{
+	struct hash_list hl = { 0 };
+	enum status st;
+
+	if ((st = store_archive_each_msg(s, l->id, collect_hash, &hl)) != ST_OK ||
+	    (st = store_begin(s)) != ST_OK)
+		goto out;
+	if ((st = reindex(s, l, &hl)) != ST_OK) {
+		store_rollback(s);	/* the old index stays */
+		goto out;
+	}
+	if ((st = store_commit(s)) == ST_OK)
+		st = archive_render_all(s, l);
+out:
+	xfree(hl.h);
+	return st;
+}
+
+char *
+archive_search_query(const char *text)
+{
+	struct buf b;
+	const char *p = text;
+	char *q;
+
+	buf_init(&b, strlen(text) * 3 + 16);
+	while (*p) {
+		size_t n;
+
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if ((n = strcspn(p, " \t\r\n\v\f")) == 0)
+			break;
+		buf_append_str(&b, b.len ? " \"" : "\"");
+		for (size_t i = 0; i < n; i++)
+			buf_append(&b, p[i] == '"' ? "\"\"" : p + i,
+			    p[i] == '"' ? 2 : 1);
+		buf_append(&b, "\"", 1);
+		p += n;
+	}
+	q = b.len ? buf_steal(&b) : NULL;
+	buf_release(&b);	/* frees nothing after a steal */
+	return q;
+}

@@ -1,0 +1,220 @@
+/* import.c - bring an existing archive in from an mbox file (mboxrd as in
+ * public-inbox exports, mboxo, Mailman 2 pipermail and Mailman 3 exports).
+ * Messages are written to messages/ in batches: files first, one syncfs()
+ * per batch, then the batch's index transaction commits, so the index never
+ * names a message that is not durably on disk. Idempotent: a message the
+ * list already holds (same bytes) is skipped. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "archive/index.h"
+#include "archive/render.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/msgstore.h"
+#include "core/spool.h"
+#include "core/xmem.h"
+
+#define IMPORT_BATCH	2000
+
+struct importer {
+	struct store			*s;
+	const struct list		*l;
+	struct archive_import_result	*res;
+	struct buf			 msg;
+	long				 msg_line;	/* line of its From_ */
+	int				 in_batch;
+	int				 too_big;
+};
+
+static enum status	put_raw(struct store *, const char *, size_t, char *);
+static enum status	flush_msg(struct importer *);
+static enum status	batch_end(struct importer *);
+
+/* Write raw into messages/ unless there already (no fsync: see batch_end). */
+static enum status
+put_raw(struct store *s, const char *raw, size_t len, char *hash)
+{
+	char *path, *dir, *tmp;
+	enum status st;
+
+	msgstore_hash(raw, len, hash);
+	if ((path = msgstore_path(store_dir(s), hash)) == NULL)
+		return ST_INTERNAL;
+	if (access(path, F_OK) == 0) {
+		xfree(path);
+		return ST_OK;
+	}
+	tmp = xstrdup(path);
+	dir = xstrdup(dirname(tmp));
+	xfree(tmp);
+	st = spool_mkdirs(dir) == -1 ? ST_TEMP : ST_OK;
+	if (st == ST_OK)
+		st = render_write_bytes(dir, path + strlen(dir) + 1, raw, len);
+	xfree(dir);
+	xfree(path);
+	return st;
+}
+
+/* Commit the batch's index rows once its files are on disk. */
+static enum status
+batch_end(struct importer *im)
+{
+	char *dir;
+	int fd;
+
+	if (im->in_batch == 0)
+		return ST_OK;
+	im->in_batch = 0;
+	dir = xasprintf("%s/messages", store_dir(im->s));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	xfree(dir);
+	if (fd == -1 || syncfs(fd) == -1) {
+		log_warn("archive import syncfs district=%s", store_slug(im->s));
+		if (fd != -1)
+			close(fd);
+		store_rollback(im->s);
+		return ST_TEMP;
+	}
+	close(fd);
+	return store_commit(im->s);
+}
+
+static void
+note_bad(struct importer *im)
+{
+	im->res->n_bad++;
+	if (im->res->first_bad_line == 0)
+		im->res->first_bad_line = im->msg_line;
+}
+
+/* The message gathered so far, without the blank line before the next
+ * From_ line. */
+static enum status
+flush_msg(struct importer *im)
+{
+	struct index_touch t;
+	char hash[MSGSTORE_HASH_LEN + 1];
+	size_t len = im->msg.len;
+	const char *raw = im->msg.data;
+	enum status st;
+
+	if (im->msg_line == 0)
+		return ST_OK;
+	im->res->n_read++;
+	if (im->too_big || im->msg.overflow) {
+		note_bad(im);
+		return ST_OK;
+	}
+	if (len >= 2 && raw[len - 1] == '\n' && raw[len - 2] == '\n')
+		len--;
+	else if (len >= 4 && memcmp(raw + len - 4, "\r\n\r\n", 4) == 0)
+		len -= 2;
+	if (len == 0 || strspn(raw, " \t\r\n") >= len) {
+		note_bad(im);
+		return ST_OK;
+	}
+	if ((st = put_raw(im->s, raw, len, hash)) != ST_OK)
+		return st;
+	if (im->in_batch == 0 && (st = store_begin(im->s)) != ST_OK)
+		return st;
+	im->in_batch++;
+	st = archive_index_add(im->s, im->l, hash, raw, len, &t);
+	if (st == ST_OK)
+		im->res->n_added++;
+	else if (st == ST_EXISTS)
+		im->res->n_present++;
+	else if (st == ST_DATA)
+		note_bad(im);
+	else {
+		store_rollback(im->s);
+		im->in_batch = 0;
+		return st;
+	}
+	return im->in_batch >= IMPORT_BATCH ? batch_end(im) : ST_OK;
+}
+
+static enum status
+read_lines(struct importer *im, FILE *fp)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int prev_blank = 1;
+	enum status st = ST_OK;
+
+	while (st == ST_OK && (n = getline(&line, &cap, fp)) != -1) {
+		const char *p = line;
+
+		lineno++;
+		if (n >= 5 && memcmp(line, "From ", 5) == 0 && prev_blank) {
+			st = flush_msg(im);
+			buf_reset(&im->msg);
+			im->msg_line = lineno;
+			im->too_big = 0;
+			prev_blank = 0;
+			continue;
+		}
+		if (im->msg_line == 0) {
+			im->res->first_bad_line = lineno;
+			st = ST_DATA;	/* not an mbox: no From_ line first */
+			break;
+		}
+		prev_blank = (n == 1 && line[0] == '\n') ||
+		    (n == 2 && line[0] == '\r' && line[1] == '\n');
+		if (line[0] == '>') {	/* mboxrd: ^>+From  loses one '>' */
+			size_t q = strspn(line, ">");
+
+			if ((size_t)n - q >= 5 && memcmp(line + q, "From ", 5) == 0)
+				p++, n--;
+		}
+		if (!im->too_big && buf_append(&im->msg, p, (size_t)n) == -1)
+			im->too_big = 1;
+	}
+	free(line);	/* lint: allow (getline's buffer is libc's) */
+	if (st == ST_OK && ferror(fp))
+		st = ST_TEMP;
+	if (st == ST_OK)
+		st = flush_msg(im);
+	return st;
+}
+
+enum status
+archive_import(struct store *s, const struct list *l, const char *path,
+    struct archive_import_result *res)
+{
+	struct importer im;
+	FILE *fp;
+	enum status st;
+
+	memset(res, 0, sizeof(*res));
+	memset(&im, 0, sizeof(im));
+	if ((fp = fopen(path, "re")) == NULL)
+		return errno == ENOENT || errno == EACCES ? ST_NOTFOUND : ST_TEMP;
+	im.s = s;
+	im.l = l;
+	im.res = res;
+	buf_init(&im.msg, ARCHIVE_MSG_MAX);
+	st = read_lines(&im, fp);
+	if (st == ST_OK)
+		st = batch_end(&im);
+	else if (im.in_batch)
+		store_rollback(s);
+	fclose(fp);
+	buf_release(&im.msg);
+	if (st == ST_OK && res->n_read == 0)
+		st = ST_DATA;
+	if (st == ST_OK && res->n_added > 0)
+		st = archive_render_all(s, l);
+	log_info("archive import district=%s list=%s read=%ld added=%ld "
+	    "present=%ld bad=%ld status=%s", store_slug(s), l->name,
+	    res->n_read, res->n_added, res->n_present, res->n_bad,
+	    status_name(st));
+	return st;
+}

@@ -1,0 +1,190 @@
+/* render_index.c - archive home, list index and the two month views. All
+ * built from district.db alone (no raw message is read here). */
+#include <stdio.h>
+#include <string.h>
+
+#include "archive/render_index.h"
+#include "core/html.h"
+#include "core/log.h"
+#include "core/spool.h"
+#include "core/xmem.h"
+
+struct month_ctx {
+	struct render_ctx	*r;
+	xmlNodePtr		 parent;
+	xmlNodePtr		 group;
+	int64_t			 thread;
+	int			 by_thread;
+};
+
+static int
+home_row(const char *name, const char *desc, int64_t n, int64_t last,
+    void *ctx)
+{
+	xmlNodePtr tbody = ctx, tr = html_el(tbody, "tr", NULL);
+	char href[LIST_NAME_MAX + 16], num[32], when[40] = "";
+
+	snprintf(href, sizeof(href), "%s/index.html", name);
+	html_link(html_el(tr, "td", NULL), href, name);
+	html_el(tr, "td", desc);
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	html_el(tr, "td", num);
+	if (last)
+		render_date(last, when, sizeof(when));
+	html_el(tr, "td", when);
+	return 0;
+}
+
+enum status
+render_home(struct render_ctx *r)
+{
+	xmlNodePtr body, main, table, tr;
+	xmlDocPtr doc = html_doc_new("Mailing list archives", "style.css",
+	    &body);
+	enum status st;
+
+	main = html_el(body, "main", NULL);
+	html_el(main, "h1", "Mailing list archives");
+	table = html_el(main, "table", NULL);
+	tr = html_el(table, "tr", NULL);
+	html_el(tr, "th", "List");
+	html_el(tr, "th", "Description");
+	html_el(tr, "th", "Messages");
+	html_el(tr, "th", "Latest");
+	if ((st = store_archive_each_list(r->s, home_row, table)) != ST_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	buf_reset(&r->out);
+	st = html_serialize(doc, &r->out);
+	xmlFreeDoc(doc);
+	return st == ST_OK ? render_write_bytes(r->root, "index.html",
+	    r->out.data ? r->out.data : "", r->out.len) : st;
+}
+
+static int
+month_row(const char *month, int64_t n, void *ctx)
+{
+	struct month_ctx *mc = ctx;
+	xmlNodePtr tr = html_el(mc->parent, "tr", NULL), td;
+	char href[64], num[32];
+
+	html_el(tr, "td", month);
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	html_el(tr, "td", num);
+	td = html_el(tr, "td", NULL);
+	snprintf(href, sizeof(href), "%s/thread.html", month);
+	html_link(td, href, "by thread");
+	html_text(td, " \xc2\xb7 ", 4);
+	snprintf(href, sizeof(href), "%s/date.html", month);
+	html_link(td, href, "by date");
+	html_text(td, " \xc2\xb7 ", 4);
+	snprintf(href, sizeof(href), "%s/%s.mbox", month, month);
+	html_link(td, href, "mbox");
+	return 0;
+}
+
+enum status
+render_list_index(struct render_ctx *r)
+{
+	struct month_ctx mc = { .r = r };
+	xmlNodePtr main, tr;
+	xmlDocPtr doc;
+	enum status st;
+
+	doc = render_page(r, r->l->name, 0, &main);
+	if (r->l->description[0])
+		html_el(main, "p", r->l->description);
+	mc.parent = html_el(main, "table", NULL);
+	tr = html_el(mc.parent, "tr", NULL);
+	html_el(tr, "th", "Month");
+	html_el(tr, "th", "Messages");
+	html_el(tr, "th", "View");
+	if ((st = store_archive_each_month(r->s, r->l->id, month_row, &mc))
+	    != ST_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	return render_write(r, "index.html", doc);
+}
+
+static void
+msg_line(struct month_ctx *mc, xmlNodePtr li, const struct arc_msg *m)
+{
+	char href[80], when[40];
+
+	href[0] = '.', href[1] = '.', href[2] = '/';
+	render_msg_name(m->hash, href + 3, sizeof(href) - 3);
+	html_link(li, href, render_subject(m));
+	html_text(li, " \xe2\x80\x94 ", 5);
+	render_author(mc->r, li, m->author_name, "");
+	render_date(m->date, when, sizeof(when));
+	html_text(li, ", ", 2);
+	html_text(li, when, strlen(when));
+}
+
+static int
+month_msg(const struct arc_msg *m, void *ctx)
+{
+	struct month_ctx *mc = ctx;
+	char href[64];
+
+	if (!mc->by_thread) {
+		msg_line(mc, html_el(mc->parent, "li", NULL), m);
+		return 0;
+	}
+	if (mc->group == NULL || m->thread != mc->thread) {
+		xmlNodePtr li = html_el(mc->parent, "li", NULL);
+
+		snprintf(href, sizeof(href), "../t/%lld.html",
+		    (long long)m->thread);
+		html_link(html_el(li, "strong", NULL), href, render_subject(m));
+		mc->group = html_el(li, "ul", NULL);
+		mc->thread = m->thread;
+	}
+	msg_line(mc, html_el(mc->group, "li", NULL), m);
+	return 0;
+}
+
+static enum status
+month_page(struct render_ctx *r, const char *month, int by_thread)
+{
+	struct month_ctx mc = { .r = r, .by_thread = by_thread };
+	char title[LIST_NAME_MAX + 40], rel[40], other[32];
+	xmlNodePtr main, p;
+	xmlDocPtr doc;
+	enum status st;
+
+	snprintf(title, sizeof(title), "%s, %s, by %s", r->l->name, month,
+	    by_thread ? "thread" : "date");
+	doc = render_page(r, title, 1, &main);
+	p = html_el(main, "p", NULL);
+	snprintf(other, sizeof(other), "%s.html", by_thread ? "date" :
+	    "thread");
+	html_link(p, other, by_thread ? "by date" : "by thread");
+	mc.parent = html_el(main, by_thread ? "ul" : "ol", NULL);
+	if ((st = store_archive_each_in_month(r->s, r->l->id, month, by_thread,
+	    month_msg, &mc)) != ST_OK) {
+		xmlFreeDoc(doc);
+		return st;
+	}
+	snprintf(rel, sizeof(rel), "%s/%s.html", month, by_thread ? "thread" :
+	    "date");
+	return render_write(r, rel, doc);
+}
+
+enum status
+render_month(struct render_ctx *r, const char *month)
+{
+	char *dir = xasprintf("%s/%s", r->dir, month);
+	enum status st = ST_OK;
+
+	if (spool_mkdirs(dir) == -1) {
+		log_warn("archive mkdir path=%s", dir);
+		st = ST_TEMP;
+	}
+	xfree(dir);
+	if (st == ST_OK && (st = month_page(r, month, 1)) == ST_OK)
+		st = month_page(r, month, 0);
+	return st;
+}

@@ -1,0 +1,17 @@
+/* render_message.h - the page of one archived message and its
+ * attachment files. */
+#ifndef LISTD_ARCHIVE_RENDER_MESSAGE_H
+#define LISTD_ARCHIVE_RENDER_MESSAGE_H
+
+#include "archive/render.h"
+
+/* Render m/<hash>.html for message id (re-reading the raw message from
+ * messages/) and write its attachments under att/<hash>/ as downloads
+ * whose names never end in an active type (.html, .svg...). */
+enum status	render_message(struct render_ctx *r, int64_t id);
+/* Safe file name for attachment n named fn: [A-Za-z0-9._-] only, an
+ * extension from an allow-list (else ".bin" is added). */
+void		render_attach_name(const char *fn, int n, char *out,
+		    size_t out_len);
+
+#endif
