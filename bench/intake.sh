@@ -113,4 +113,5 @@ print()
 l, b = med("listd", "posts_per_s"), med("baseline", "posts_per_s")
 print("intake_posts_per_s=%.1f intake_p99_ms=%.1f baseline_posts_per_s=%.1f ratio_vs_baseline=%.3f"
       % (l, med("listd", "p99_ms"), b, l / b))
+sys.exit(0 if ok else 1)
 PYEOF
