@@ -358,7 +358,8 @@ mailtext_att_data(const struct mail_att *a, char **data, size_t *len)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	*len = ba->len;
 	*data = xmalloc(ba->len + 1);
-	memcpy(*data, ba->data, ba->len);
+	if (ba->len > 0)	/* an empty stream has data == NULL */
+		memcpy(*data, ba->data, ba->len);
 	(*data)[ba->len] = '\0';
 	g_object_unref(mem);
 	return ST_OK;

@@ -13,6 +13,8 @@ static const char *policy_names[] = { "open", "members", "moderated", "announce"
 static const char *nonmember_names[] = { "hold", "reject", "discard" };
 static const char *dmarc_names[] = { "leave", "rewrite" };
 static const char *subscribe_names[] = { "open", "confirm", "approve", "closed" };
+static const char *personalize_names[] = { "auto", "yes", "no" };
+static const char *digest_format_names[] = { "mime", "rfc1153" };
 static const char *mode_names[] = { "regular", "digest", "nomail" };
 static const char *role_names[] = { "member", "moderator", "owner" };
 static const char *source_names[] = { "manual", "directory" };
@@ -41,6 +43,8 @@ MODEL_ENUM(post_policy, policy, policy_names)
 MODEL_ENUM(nonmember_action, nonmember, nonmember_names)
 MODEL_ENUM(dmarc_mode, dmarc, dmarc_names)
 MODEL_ENUM(subscribe_policy, subscribe, subscribe_names)
+MODEL_ENUM(personalize_mode, personalize, personalize_names)
+MODEL_ENUM(digest_format, digest_format, digest_format_names)
 MODEL_ENUM(delivery_mode, mode, mode_names)
 MODEL_ENUM(member_role, role, role_names)
 MODEL_ENUM(member_source, source, source_names)

@@ -29,6 +29,11 @@ enum post_policy { POLICY_OPEN, POLICY_MEMBERS, POLICY_MODERATED,
 enum nonmember_action { NONMEMBER_HOLD, NONMEMBER_REJECT, NONMEMBER_DISCARD,
 	NONMEMBER__COUNT };
 enum dmarc_mode { DMARC_LEAVE, DMARC_REWRITE, DMARC__COUNT };
+enum personalize_mode { PERSONALIZE_AUTO, PERSONALIZE_YES, PERSONALIZE_NO,
+	PERSONALIZE__COUNT };
+/* Lists up to this many members get per-member copies under "auto". */
+#define PERSONALIZE_AUTO_MAX	5000
+enum digest_format { DIGEST_MIME, DIGEST_RFC1153, DIGEST__COUNT };
 enum subscribe_policy { SUBSCRIBE_OPEN, SUBSCRIBE_CONFIRM, SUBSCRIBE_APPROVE,
 	SUBSCRIBE_CLOSED, SUBSCRIBE__COUNT };
 
@@ -45,6 +50,8 @@ struct list {
 	char			subject_prefix[PREFIX_MAX + 1];
 	char			footer[FOOTER_MAX + 1];
 	long			max_size;	/* 0: the site limit */
+	enum personalize_mode	personalize;	/* per-member copies */
+	enum digest_format	digest_format;
 	int64_t			created;
 };
 
@@ -70,6 +77,8 @@ const char	*model_policy_name(enum post_policy);
 const char	*model_nonmember_name(enum nonmember_action);
 const char	*model_dmarc_name(enum dmarc_mode);
 const char	*model_subscribe_name(enum subscribe_policy);
+const char	*model_personalize_name(enum personalize_mode);
+const char	*model_digest_format_name(enum digest_format);
 const char	*model_mode_name(enum delivery_mode);
 const char	*model_role_name(enum member_role);
 const char	*model_source_name(enum member_source);
@@ -79,6 +88,8 @@ int		 model_policy_parse(const char *);
 int		 model_nonmember_parse(const char *);
 int		 model_dmarc_parse(const char *);
 int		 model_subscribe_parse(const char *);
+int		 model_personalize_parse(const char *);
+int		 model_digest_format_parse(const char *);
 int		 model_mode_parse(const char *);
 int		 model_role_parse(const char *);
 int		 model_source_parse(const char *);

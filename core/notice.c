@@ -220,6 +220,36 @@ compose(const struct district *d, const struct list *l, const char *to,
 }
 
 enum status
+notice_post_add(struct store *ds, const struct district *d,
+    const struct list *l, const char *kind, const char *label,
+    const struct buf *raw, const char *reverse_path, struct post *p)
+{
+	enum status st;
+
+	memset(p, 0, sizeof(*p));
+	p->list_id = l->id;
+	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	if ((st = msgstore_put(store_dir(ds), raw->data, raw->len, p->raw_hash))
+	    != ST_OK)
+		return st;
+	snprintf(p->message_id, sizeof(p->message_id), "%s:%s", label,
+	    p->raw_hash);
+	snprintf(p->body_hash, sizeof(p->body_hash), "%s", p->raw_hash);
+	if (reverse_path)
+		snprintf(p->sender, sizeof(p->sender), "%s", reverse_path);
+	else
+		snprintf(p->sender, sizeof(p->sender), "%s-bounces@%s", l->name,
+		    d->domain);
+	snprintf(p->author, sizeof(p->author), "%s-request@%s", l->name,
+	    d->domain);
+	snprintf(p->subject, sizeof(p->subject), "%s", label);
+	p->size = (int64_t)raw->len;
+	p->state = POST_RECEIVED;
+	p->urgent = strcmp(kind, "notice") == 0;
+	return store_post_add(ds, p);
+}
+
+enum status
 notice_send(struct store *ds, const struct district *d, const struct list *l,
     const char *to, const char *name, const struct notice_vars *vars,
     const char *reverse_path)
@@ -233,28 +263,12 @@ notice_send(struct store *ds, const struct district *d, const struct list *l,
 	notice_render(ds, d, l, name, vars, &text);
 	if (compose(d, l, to, buf_cstr(&text), &raw) == -1)
 		goto out;
-	memset(&p, 0, sizeof(p));
-	p.list_id = l->id;
-	snprintf(p.kind, sizeof(p.kind), "notice");
-	if ((st = msgstore_put(store_dir(ds), raw.data, raw.len, p.raw_hash))
-	    != ST_OK)
-		goto out;
-	snprintf(p.message_id, sizeof(p.message_id), "%s:%s", name, p.raw_hash);
-	snprintf(p.body_hash, sizeof(p.body_hash), "%s", p.raw_hash);
-	if (reverse_path)
-		snprintf(p.sender, sizeof(p.sender), "%s", reverse_path);
-	else
-		snprintf(p.sender, sizeof(p.sender), "%s-bounces@%s", l->name,
-		    d->domain);
-	snprintf(p.author, sizeof(p.author), "%s-request@%s", l->name, d->domain);
-	snprintf(p.subject, sizeof(p.subject), "%s", name);
-	p.size = (int64_t)raw.len;
-	p.state = POST_RECEIVED;
-	p.urgent = 1;	/* a confirmation must not wait behind bulk mail */
-	if ((st = store_post_add(ds, &p)) != ST_OK ||
+	/* A confirmation must not wait behind bulk mail: urgent. */
+	if ((st = notice_post_add(ds, d, l, "notice", name, &raw, reverse_path,
+	    &p)) != ST_OK ||
 	    (st = store_batch_add(ds, p.id, addr_domain(to), to, 1, 1)) != ST_OK)
 		goto out;
-	st = store_post_set_queued(ds, p.id, p.raw_hash, 1);
+	st = store_post_set_queued(ds, p.id, p.raw_hash, 1, 0);
 	log_info("notice queued district=%s list=%s template=%s to=%s st=%s",
 	    d->slug, l->name, name, to, status_name(st));
 out:

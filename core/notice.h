@@ -38,6 +38,14 @@ enum status	notice_send(struct store *ds, const struct district *d,
 enum status	notice_send_owners(struct store *ds, const struct district *d,
 		    const struct list *l, int with_moderators, const char *name,
 		    const struct notice_vars *vars);
+struct post;
+/* Store raw (a message listd wrote) and record it as a post of kind
+ * ("notice", "digest") labelled label, state received, for the caller to
+ * queue; p is filled. */
+enum status	notice_post_add(struct store *ds, const struct district *d,
+		    const struct list *l, const char *kind, const char *label,
+		    const struct buf *raw, const char *reverse_path,
+		    struct post *p);
 /* Is the built-in template name known? */
 int		notice_template_known(const char *name);
 

@@ -4,6 +4,8 @@
 #ifndef LISTD_STORE_INT_H
 #define LISTD_STORE_INT_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
 
 #include "core/status.h"

@@ -6,7 +6,8 @@
 #include "core/store_list.h"
 
 #define LIST_COLS "id, name, description, kind, policy, nonmember, dmarc," \
-	" subscribe, archive_public, subject_prefix, footer, max_size, created"
+	" subscribe, archive_public, subject_prefix, footer, max_size, created," \
+	" personalize, digest_format"
 
 static void
 row_to_list(sqlite3_stmt *st, struct list *l)
@@ -32,9 +33,17 @@ row_to_list(sqlite3_stmt *st, struct list *l)
 	store_col_text(st, 10, l->footer, sizeof(l->footer));
 	l->max_size = (long)sqlite3_column_int64(st, 11);
 	l->created = sqlite3_column_int64(st, 12);
+	store_col_text(st, 13, tmp, sizeof(tmp));
+	l->personalize = (enum personalize_mode)model_personalize_parse(tmp);
+	if ((int)l->personalize < 0)
+		l->personalize = PERSONALIZE_AUTO;
+	store_col_text(st, 14, tmp, sizeof(tmp));
+	l->digest_format = (enum digest_format)model_digest_format_parse(tmp);
+	if ((int)l->digest_format < 0)
+		l->digest_format = DIGEST_MIME;
 }
 
-/* Bind the settings of l to parameters 1..11 (name first). */
+/* Bind the settings of l to parameters 1..11 and 13 (name first). */
 static void
 bind_list(sqlite3_stmt *st, const struct list *l)
 {
@@ -51,6 +60,10 @@ bind_list(sqlite3_stmt *st, const struct list *l)
 	sqlite3_bind_text(st, 9, l->subject_prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, l->footer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, l->max_size);
+	sqlite3_bind_text(st, 13, model_personalize_name(l->personalize), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, model_digest_format_name(l->digest_format), -1,
+	    SQLITE_STATIC);
 }
 
 enum status
@@ -58,8 +71,8 @@ store_list_create(struct store *s, struct list *l)
 {
 	static const char sql[] = "INSERT INTO list (name, description, kind,"
 	    " policy, nonmember, dmarc, subscribe, archive_public,"
-	    " subject_prefix, footer, max_size, created)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " subject_prefix, footer, max_size, created, personalize,"
+	    " digest_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 
@@ -120,8 +133,8 @@ store_list_update(struct store *s, const struct list *l)
 {
 	static const char sql[] = "UPDATE list SET name = ?, description = ?,"
 	    " kind = ?, policy = ?, nonmember = ?, dmarc = ?, subscribe = ?,"
-	    " archive_public = ?, subject_prefix = ?, footer = ?, max_size = ?"
-	    " WHERE id = ?";
+	    " archive_public = ?, subject_prefix = ?, footer = ?, max_size = ?,"
+	    " personalize = ?13, digest_format = ?14 WHERE id = ?12";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)

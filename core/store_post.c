@@ -26,7 +26,7 @@ post_state_parse(const char *s)
 
 #define POST_COLS "id, list_id, kind, rcpt, raw_hash, out_hash, message_id, body_hash," \
 	" sender, author, subject, size, state, reason, urgent, attempts," \
-	" n_rcpt, n_delivered, n_bounced, received, updated"
+	" n_rcpt, n_delivered, n_bounced, received, updated, personal"
 
 static void
 row_to_post(sqlite3_stmt *st, struct post *p)
@@ -57,6 +57,7 @@ row_to_post(sqlite3_stmt *st, struct post *p)
 	p->n_bounced = sqlite3_column_int64(st, c++);
 	p->received = sqlite3_column_int64(st, c++);
 	p->updated = sqlite3_column_int64(st, c++);
+	p->personal = sqlite3_column_int(st, c++);
 }
 
 /* Step st expecting one row into *out; ST_NOTFOUND when none. */
@@ -182,10 +183,11 @@ store_post_set_state(struct store *s, int64_t id, enum post_state state,
 
 enum status
 store_post_set_queued(struct store *s, int64_t id, const char *out_hash,
-    int64_t n_rcpt)
+    int64_t n_rcpt, int personal)
 {
-	static const char sql[] = "UPDATE post SET state = ?, out_hash = ?,"
-	    " n_rcpt = ?, updated = ?, reason = '' WHERE id = ?";
+	static const char sql[] = "UPDATE post SET state = ?1, out_hash = ?2,"
+	    " n_rcpt = ?3, updated = ?4, reason = '', personal = ?6"
+	    " WHERE id = ?5";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -196,6 +198,7 @@ store_post_set_queued(struct store *s, int64_t id, const char *out_hash,
 	sqlite3_bind_int64(st, 3, n_rcpt);
 	sqlite3_bind_int64(st, 4, store_now());
 	sqlite3_bind_int64(st, 5, id);
+	sqlite3_bind_int(st, 6, personal);
 	return store_exec_stmt(s, st, "post_set_queued");
 }
 

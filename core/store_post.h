@@ -41,6 +41,7 @@ struct post {
 	enum post_state	state;
 	char		reason[POST_REASON_MAX + 1];
 	int		urgent;
+	int		personal;	/* per-member copies (one-click, VERP) */
 	int		attempts;
 	int64_t		n_rcpt;
 	int64_t		n_delivered;
@@ -73,9 +74,10 @@ enum status	store_post_seen(struct store *s, int64_t list_id,
 /* Set state and reason (and updated). */
 enum status	store_post_set_state(struct store *s, int64_t id,
 		    enum post_state st, const char *reason);
-/* Record the outgoing message, recipient count and urgency; state QUEUED. */
+/* Record the outgoing message, recipient count and whether copies are
+ * personal; state QUEUED (DONE with no recipients). */
 enum status	store_post_set_queued(struct store *s, int64_t id,
-		    const char *out_hash, int64_t n_rcpt);
+		    const char *out_hash, int64_t n_rcpt, int personal);
 /* Count one more pipeline attempt (crash recovery, P5). */
 enum status	store_post_attempt(struct store *s, int64_t id, int *attempts);
 /* Add delivered/bounced recipients to the post's tallies; when no batch of

@@ -208,6 +208,9 @@ static const struct migration mail_district[] = {
 	{ 2,
 	  "ALTER TABLE post ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
 	  "CREATE INDEX post_unarchived ON post(id) WHERE archived = 0;" },
+	{ 3,
+	  "ALTER TABLE list ADD COLUMN personalize TEXT NOT NULL DEFAULT 'auto';"
+	  "ALTER TABLE post ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;" },
 };
 
 /* The roster generator (generator/, core/store_roster*.c): the district's
@@ -310,6 +313,14 @@ static const struct migration subscription_district[] = {
 	  " address TEXT NOT NULL COLLATE NOCASE,"
 	  " added INTEGER NOT NULL,"
 	  " PRIMARY KEY (list_id, address));" },
+	{ 3,
+	  "ALTER TABLE list ADD COLUMN digest_format TEXT NOT NULL DEFAULT 'mime';"
+	  "CREATE TABLE digest_item ("
+	  " post_id INTEGER PRIMARY KEY REFERENCES post(id) ON DELETE CASCADE,"
+	  " list_id INTEGER NOT NULL,"
+	  " size INTEGER NOT NULL,"
+	  " added INTEGER NOT NULL);"
+	  "CREATE INDEX digest_item_list ON digest_item(list_id, post_id);" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

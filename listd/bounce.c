@@ -8,6 +8,7 @@
 #include "core/store_member.h"
 #include "core/store_sub.h"
 #include "core/token.h"
+#include "core/unsub.h"
 #include "listd/bounce.h"
 #include "listd/bounce_parse.h"
 #include "core/notice.h"
@@ -81,6 +82,29 @@ bounce_handle(struct post_ctx *ctx, struct post *p, const struct listaddr *la,
 	if ((st = bounce_parse(ctx->raw, ctx->raw_len, &rep)) != ST_OK)
 		return verdict_set(v, VERDICT_DISCARD, ST_OK,
 		    "bounce could not be read"), ST_OK;
+	if (la->token[0] == 'm') {
+		/* VERP: the address itself names the member. */
+		int64_t id = unsub_verp_member(la->token, ctx->district->slug,
+		    ctx->list->id);
+		static const struct bounce_rcpt none;
+
+		if (id && rep->verdict == BOUNCE_PERMANENT &&
+		    store_member_get_id(ctx->ds, id, &m) == ST_OK &&
+		    m.list_id == ctx->list->id) {
+			st = score_member(ctx, &m, rep->n_rcpts ? &rep->rcpts[0] :
+			    &none);
+			n_scored = 1;
+		}
+		if (id)
+			verdict_set(v, VERDICT_DISCARD, ST_OK, "bounce (%s, VERP): "
+			    "%d members scored", bounce_verdict_name(rep->verdict),
+			    n_scored);
+		else
+			verdict_set(v, VERDICT_DISCARD, ST_OK,
+			    "bounce with an unknown token");
+		bounce_report_free(rep);
+		return st;
+	}
 	if (la->token[0] && rep->verdict == BOUNCE_PERMANENT) {
 		bounce_report_free(rep);
 		return probe_bounced(ctx, la->token, v);

@@ -86,6 +86,7 @@ extern const struct ctl_verb ctl_archive_verbs[];
 extern const struct ctl_verb ctl_inject_verbs[];
 extern const struct ctl_verb ctl_queue_verbs[];
 extern const struct ctl_verb ctl_held_verbs[];
+extern const struct ctl_verb ctl_template_verbs[];
 extern const struct ctl_verb ctl_bounce_verbs[];
 extern const struct ctl_verb ctl_generate_verbs[];	/* "" is the default */
 extern const struct ctl_verb ctl_source_verbs[];

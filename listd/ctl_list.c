@@ -17,7 +17,7 @@ static int list_set(struct ctl *);
 static int list_remove(struct ctl *);
 
 #define LIST_SETTINGS "description=,policy=,nonmember=,dmarc=,subscribe=," \
-	"archive=,subject-prefix=,footer=,max-size="
+	"archive=,subject-prefix=,footer=,max-size=,personalize=,digest-format="
 
 const struct ctl_verb ctl_list_verbs[] = {
 	{ "create", "kind=," LIST_SETTINGS, 1, 1,
@@ -31,7 +31,10 @@ const struct ctl_verb ctl_list_verbs[] = {
 	  "change settings: --description TEXT --policy open|members|moderated|"
 	  "announce --nonmember hold|reject|discard --dmarc leave|rewrite "
 	  "--subscribe open|confirm|approve|closed --archive public|private "
-	  "--subject-prefix TEXT --footer TEXT --max-size BYTES", list_set },
+	  "--subject-prefix TEXT --footer TEXT --max-size BYTES "
+	  "--personalize auto|yes|no (per-member copies with one-click "
+	  "unsubscribe and VERP; auto: lists up to 5,000 members) "
+	  "--digest-format mime|rfc1153", list_set },
 	{ "remove", "force", 1, 1, "remove LIST@DOMAIN [--force]",
 	  "remove a list (refused while it has members, unless --force)",
 	  list_remove },
@@ -63,6 +66,10 @@ ENUM_SETTER(set_dmarc, dmarc, enum dmarc_mode, model_dmarc_parse,
     "leave, rewrite")
 ENUM_SETTER(set_subscribe, subscribe, enum subscribe_policy,
     model_subscribe_parse, "open, confirm, approve, closed")
+ENUM_SETTER(set_personalize, personalize, enum personalize_mode,
+    model_personalize_parse, "auto, yes, no")
+ENUM_SETTER(set_digest_format, digest_format, enum digest_format,
+    model_digest_format_parse, "mime, rfc1153")
 
 static const char *
 set_description(struct list *l, const char *v)
@@ -127,6 +134,8 @@ static const struct list_setting settings[] = {
 	{ "subject-prefix", set_prefix },
 	{ "footer", set_footer },
 	{ "max-size", set_max_size },
+	{ "personalize", set_personalize },
+	{ "digest-format", set_digest_format },
 };
 
 static int
@@ -167,6 +176,8 @@ list_json(struct json *j, const struct list *l, const struct district *d)
 	json_kv_str(j, "subject_prefix", l->subject_prefix);
 	json_kv_str(j, "footer", l->footer);
 	json_kv_int(j, "max_size", l->max_size);
+	json_kv_str(j, "personalize", model_personalize_name(l->personalize));
+	json_kv_str(j, "digest_format", model_digest_format_name(l->digest_format));
 	json_kv_str(j, "created", when);
 	json_obj_end(j);
 }
@@ -330,12 +341,13 @@ list_show(struct ctl *c)
 	    "description:    %s\nkind:           %s\nposting:        %s\n"
 	    "non-members:    %s\ndmarc:          %s\nsubscribe:      %s\n"
 	    "archive:        %s\nsubject prefix: %s\nmax size:       %ld%s\n"
-	    "members:        %lld\n",
+	    "personalize:    %s\nmembers:        %lld\n",
 	    l.name, d.domain, d.slug, l.description, model_list_kind_name(l.kind),
 	    model_policy_name(l.policy), model_nonmember_name(l.nonmember),
 	    model_dmarc_name(l.dmarc), model_subscribe_name(l.subscribe),
 	    l.archive_public ? "public" : "private", l.subject_prefix,
-	    l.max_size, l.max_size ? "" : " (site limit)", (long long)n);
+	    l.max_size, l.max_size ? "" : " (site limit)",
+	    model_personalize_name(l.personalize), (long long)n);
 	if (l.footer[0])
 		printf("footer:\n%s\n", l.footer);
 	return 0;

@@ -24,10 +24,10 @@
 #define FD_SCAN_MAX	4096
 
 struct body_cursor {
-	int	sent;
+	int	step;		/* 0: prefix next, 1: body next, 2: done */
 };
 
-/* Hand libesmtp the body in one piece; libesmtp frees *ctx itself. */
+/* Hand libesmtp the prefix, then the body; libesmtp frees *ctx itself. */
 static const char *
 body_cb(void **ctx, int *len, void *arg)
 {
@@ -40,16 +40,23 @@ body_cb(void **ctx, int *len, void *arg)
 	if ((c = *ctx) == NULL)
 		return NULL;
 	if (len == NULL) {		/* rewind */
-		c->sent = 0;
+		c->step = 0;
 		return NULL;
 	}
-	if (c->sent) {
-		*len = 0;
-		return NULL;
+	if (c->step == 0) {
+		c->step = 1;
+		if (m->prefix && m->prefix_len) {
+			*len = (int)m->prefix_len;
+			return m->prefix;
+		}
 	}
-	c->sent = 1;
-	*len = (int)m->body_len;
-	return m->body;
+	if (c->step == 1) {
+		c->step = 2;
+		*len = (int)m->body_len;
+		return m->body;
+	}
+	*len = 0;
+	return NULL;
 }
 
 /* On connect: TCP_NODELAY on every socket of ours connected to the relay's
@@ -141,16 +148,19 @@ int
 deliver_session(const char *relay, const char *helo, struct deliver_msg *msgs,
     int n, char *err, size_t err_len)
 {
-	smtp_message_t handles[64];
-	smtp_recipient_t *rcpt_handles[64];
+	smtp_message_t *handles;
+	smtp_recipient_t **rcpt_handles;
 	smtp_session_t s;
 	char host[256], ebuf[128];
 	int port = 25, rc = -1;
 
-	if (n > 64 || config_hostport(relay, host, sizeof(host), &port) == -1) {
+	if (n > DELIVER_MSGS_MAX ||
+	    config_hostport(relay, host, sizeof(host), &port) == -1) {
 		snprintf(err, err_len, "bad relay or too many messages");
 		return -1;
 	}
+	handles = xcalloc((size_t)n, sizeof(*handles));
+	rcpt_handles = xcalloc((size_t)n, sizeof(*rcpt_handles));
 	for (int i = 0; i < n; i++)
 		rcpt_handles[i] = xcalloc((size_t)msgs[i].n_rcpts + 1,
 		    sizeof(smtp_recipient_t));
@@ -177,5 +187,7 @@ out:
 		smtp_destroy_session(s);
 	for (int i = 0; i < n; i++)
 		xfree(rcpt_handles[i]);
+	xfree(rcpt_handles);
+	xfree(handles);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #define DELIVER_TEXT_MAX	200
+#define DELIVER_MSGS_MAX	256	/* messages in one session */
 
 struct deliver_rcpt {
 	const char	*address;	/* borrowed */
@@ -16,6 +17,9 @@ struct deliver_rcpt {
 
 struct deliver_msg {
 	const char		*reverse_path;	/* borrowed */
+	const char		*prefix;	/* header lines sent before the
+						 * body (per-member), or NULL */
+	size_t			 prefix_len;
 	const char		*body;		/* borrowed, CRLF line ends */
 	size_t			 body_len;
 	struct deliver_rcpt	*rcpts;		/* borrowed array */

@@ -1,5 +1,6 @@
 /* footer.c - list footers (see footer.h). Text parts are decoded to UTF-8
- * by GMime, extended, and re-encoded with the best transfer encoding. */
+ * by GMime, extended, and re-encoded (charset and transfer encoding chosen
+ * by GMime to fit the text). */
 #include <string.h>
 
 #include "core/xmem.h"
@@ -12,7 +13,6 @@ footer_part(const char *footer)
 	GMimeContentEncoding enc;
 
 	g_mime_text_part_set_text(tp, footer);
-	g_mime_text_part_set_charset(tp, "utf-8");
 	enc = g_mime_part_get_best_content_encoding(GMIME_PART(tp),
 	    GMIME_ENCODING_CONSTRAINT_7BIT);
 	g_mime_part_set_content_encoding(GMIME_PART(tp), enc);
@@ -32,8 +32,10 @@ append_to_text(GMimeTextPart *tp, const char *footer)
 	n = strlen(text);
 	joined = xasprintf("%s%s-- \n%s\n", text,
 	    n > 0 && text[n - 1] != '\n' ? "\n" : "", footer);
+	/* set_text encodes the UTF-8 text in the narrowest charset that holds
+	 * it and names that charset; naming "utf-8" afterwards would mislabel
+	 * Latin-1 bytes. */
 	g_mime_text_part_set_text(tp, joined);
-	g_mime_text_part_set_charset(tp, "utf-8");
 	enc = g_mime_part_get_best_content_encoding(GMIME_PART(tp),
 	    GMIME_ENCODING_CONSTRAINT_7BIT);
 	g_mime_part_set_content_encoding(GMIME_PART(tp), enc);

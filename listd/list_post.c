@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/msg.h"
 #include "core/msgstore.h"
+#include "core/store_digest.h"
 #include "core/store_post.h"
 #include "listd/list_post.h"
 #include "listd/queue.h"
@@ -28,7 +29,9 @@ accept_post(struct post_ctx *ctx, struct post *p)
 	if ((st = queue_post_enqueue(ctx->ds, p->id, ctx->list->id, p->urgent,
 	    cfg->batch_size, &n)) != ST_OK)
 		goto out;
-	st = store_post_set_queued(ctx->ds, p->id, p->out_hash, n);
+	if ((st = store_post_set_queued(ctx->ds, p->id, p->out_hash, n,
+	    ctx->personal)) == ST_OK)
+		st = store_digest_add(ctx->ds, p->id, ctx->list->id, p->size);
 	p->n_rcpt = n;
 out:
 	buf_release(&out);
@@ -78,5 +81,5 @@ list_post_forward(struct post_ctx *ctx, struct post *p, const char *rcpts)
 	    &n)) != ST_OK)
 		return st;
 	p->n_rcpt = n;
-	return store_post_set_queued(ctx->ds, p->id, p->out_hash, n);
+	return store_post_set_queued(ctx->ds, p->id, p->out_hash, n, 0);
 }

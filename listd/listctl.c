@@ -30,8 +30,10 @@ static const struct ctl_noun nouns[] = {
 	  ctl_inject_verbs },
 	{ "queue", "the delivery queue: posts, batches, retry, delete",
 	  ctl_queue_verbs },
-	{ "held", "held posts: list, show, approve, reject, discard",
+	{ "held", "held posts: list, show, approve, reject, discard, allow",
 	  ctl_held_verbs },
+	{ "template", "texts listd mails: confirmations, welcome, help ...",
+	  ctl_template_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))

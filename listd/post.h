@@ -37,6 +37,7 @@ struct post_ctx {
 	int			 is_member;
 	struct member		 member;	/* valid when is_member */
 	int			 skip_sender_policy;	/* released by a moderator */
+	int			 personal;	/* members get their own copies */
 };
 
 /* Set a verdict with a fixed, readable reason. Returns 0 so a step can

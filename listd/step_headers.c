@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/msg.h"
+#include "core/store_member.h"
 #include "core/xmem.h"
 #include "listd/footer.h"
 #include "listd/from_policy.h"
@@ -61,7 +62,9 @@ list_headers(struct post_ctx *ctx)
 	rc |= set(ctx->msg, "List-Owner", v);
 	snprintf(v, sizeof(v), "<%s/d/%s/archive/%s/>", base, slug, l->name);
 	rc |= set(ctx->msg, "List-Archive", v);
-	if (l->kind == LIST_ROSTER) {
+	if (ctx->personal) {
+		/* Each copy gets its own signed one-click link (worker.c). */
+	} else if (l->kind == LIST_ROSTER) {
 		/* Mandatory membership: the link explains whom to ask. */
 		snprintf(v, sizeof(v), "<%s/d/%s/lists/%s/roster>", base, slug,
 		    l->name);
@@ -97,9 +100,28 @@ subject_prefix(struct post_ctx *ctx)
 	xfree(s);
 }
 
+/* Per-member copies: asked for, or (auto) lists small enough. Roster
+ * lists are mandatory membership and never offer one-click leaving. */
+static int
+wants_personal(struct post_ctx *ctx)
+{
+	struct member_filter f;
+	int64_t n = 0;
+
+	if (ctx->list->kind == LIST_ROSTER ||
+	    ctx->list->personalize == PERSONALIZE_NO)
+		return 0;
+	if (ctx->list->personalize == PERSONALIZE_YES)
+		return 1;
+	member_filter_all(&f);
+	return store_member_count(ctx->ds, ctx->list->id, &f, &n) == ST_OK &&
+	    n <= PERSONALIZE_AUTO_MAX;
+}
+
 int
 step_headers(struct post_ctx *ctx, struct verdict *v)
 {
+	ctx->personal = wants_personal(ctx);
 	for (size_t i = 0; i < sizeof(replaced_headers) /
 	    sizeof(replaced_headers[0]); i++)
 		msg_header_remove_all(ctx->msg, replaced_headers[i]);

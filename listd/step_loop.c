@@ -12,6 +12,45 @@
 
 #define MAX_RECEIVED	30
 
+static int xloop_is(const char *, const char *);
+static int is_own_xloop(GMimeMessage *, const char *);
+
+/* Is value exactly self (case aside), maybe in angle brackets and spaces?
+ * A substring test would take bigstaff@ for staff@. */
+static int
+xloop_is(const char *value, const char *self)
+{
+	size_t n;
+
+	while (*value == ' ' || *value == '\t' || *value == '<')
+		value++;
+	n = strlen(self);
+	if (g_ascii_strncasecmp(value, self, n) != 0)
+		return 0;
+	for (value += n; *value; value++)
+		if (*value != ' ' && *value != '\t' && *value != '>' &&
+		    *value != '\r' && *value != '\n')
+			return 0;
+	return 1;
+}
+
+/* Does any X-Loop header name this list? */
+static int
+is_own_xloop(GMimeMessage *msg, const char *self)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	int n = g_mime_header_list_get_count(hl);
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), "X-Loop") == 0 &&
+		    xloop_is(g_mime_header_get_value(h), self))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 is_auto_reply(GMimeMessage *msg)
 {
@@ -32,7 +71,6 @@ step_loop(struct post_ctx *ctx, struct verdict *v)
 {
 	char id[LIST_NAME_MAX + ADDR_DOMAIN_MAX + 4], self[ADDR_MAX + 1];
 	const char *list_id = msg_header(ctx->msg, "List-Id");
-	const char *xloop = msg_header(ctx->msg, "X-Loop");
 	int received = msg_header_count(ctx->msg, "Received");
 
 	snprintf(id, sizeof(id), "<%s.%s>", ctx->list->name,
@@ -42,7 +80,7 @@ step_loop(struct post_ctx *ctx, struct verdict *v)
 	if (list_id && strcasestr(list_id, id) != NULL)
 		return verdict_set(v, VERDICT_DISCARD, ST_LOOP,
 		    "loop: the post already carries this list's List-Id");
-	if (xloop && strcasestr(xloop, self) != NULL)
+	if (is_own_xloop(ctx->msg, self))
 		return verdict_set(v, VERDICT_DISCARD, ST_LOOP,
 		    "loop: the post already carries this list's X-Loop");
 	if (received > MAX_RECEIVED)

@@ -13,11 +13,14 @@
 #include "core/store_list.h"
 #include "core/store_post.h"
 #include "core/store_queue.h"
+#include "core/store_member.h"
 #include "core/store_site.h"
+#include "core/unsub.h"
 #include "core/xmem.h"
 #include "listd/deliver.h"
 #include "listd/archiver.h"
 #include "listd/bounce.h"
+#include "listd/digest.h"
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
@@ -51,6 +54,7 @@ struct wctx {
 struct job {
 	struct batch		 b;
 	struct post		 post;
+	struct list		 list;
 	char			 reverse_path[ADDR_MAX + 1];
 	struct deliver_rcpt	*rcpts;
 	int			 n_rcpts;
@@ -132,6 +136,7 @@ prepare_job(struct store *ds, const struct district *d, struct job *j)
 	if (store_post_get(ds, j->b.post_id, &j->post) != ST_OK ||
 	    store_list_get_id(ds, j->post.list_id, &l) != ST_OK)
 		return -1;
+	j->list = l;
 	/* Notices carry their own envelope sender (a probe's VERP address). */
 	if (strcmp(j->post.kind, "notice") == 0 && j->post.sender[0]) {
 		size_t n = strlen(j->post.sender);
@@ -218,6 +223,101 @@ record_job(struct store *ds, struct job *j, const struct deliver_msg *m,
 	return delivered;
 }
 
+#define COPY_PREFIX_MAX	2048
+
+/* One copy per member: its own VERP envelope and one-click link. */
+static void
+personal_msgs(struct store *ds, const struct district *d, struct job *j,
+    struct deliver_msg *msgs, char *prefixes, char *paths)
+{
+	for (int k = 0; k < j->n_rcpts; k++) {
+		char url[CONFIG_STR_MAX + 600], tok[64];
+		char *prefix = prefixes + (size_t)k * COPY_PREFIX_MAX;
+		char *path = paths + (size_t)k * (ADDR_MAX + 1);
+		struct member m;
+		int n;
+
+		if (store_member_get(ds, j->list.id, j->rcpts[k].address, &m)
+		    == ST_OK) {
+			unsub_verp_token(tok, sizeof(tok), d->slug, j->list.id,
+			    m.id);
+			n = snprintf(path, ADDR_MAX + 1, "%s-bounces+%s@%s",
+			    j->list.name, tok, d->domain);
+			if (n < 0 || n > 64 + 1 + (int)strlen(d->domain))
+				snprintf(path, ADDR_MAX + 1, "%s", j->reverse_path);
+		} else
+			snprintf(path, ADDR_MAX + 1, "%s", j->reverse_path);
+		prefix[0] = '\0';
+		if (unsub_url(url, sizeof(url), cfg->base_url, d->slug,
+		    j->list.name, j->rcpts[k].address) == 0)
+			snprintf(prefix, COPY_PREFIX_MAX, "List-Unsubscribe: <%s>,\r\n"
+			    " <mailto:%s-leave@%s>\r\nList-Unsubscribe-Post: "
+			    "List-Unsubscribe=One-Click\r\n", url, j->list.name,
+			    d->domain);
+		msgs[k].reverse_path = path;
+		msgs[k].prefix = prefix;
+		msgs[k].prefix_len = strlen(prefix);
+		msgs[k].body = NULL;
+		msgs[k].rcpts = &j->rcpts[k];
+		msgs[k].n_rcpts = 1;
+	}
+}
+
+/* Fold per-copy answers into the recipients, as if one message had carried
+ * them: a copy refused after RCPT counts against its recipient. */
+static void
+fold_personal(struct job *j, const struct deliver_msg *msgs,
+    struct deliver_msg *as_one)
+{
+	memset(as_one, 0, sizeof(*as_one));
+	as_one->code = 250;
+	for (int k = 0; k < j->n_rcpts; k++) {
+		struct deliver_rcpt *r = &j->rcpts[k];
+
+		if (r->code >= 200 && r->code < 300 &&
+		    !(msgs[k].code >= 200 && msgs[k].code < 300)) {
+			r->code = msgs[k].code ? msgs[k].code : 451;
+			snprintf(r->text, sizeof(r->text), "%s", msgs[k].text);
+		}
+	}
+}
+
+static void
+send_personal(struct wctx *w, struct wdistrict *wd, struct job *j)
+{
+	struct deliver_msg *msgs = xcalloc((size_t)j->n_rcpts + 1, sizeof(*msgs));
+	char *prefixes = xcalloc((size_t)j->n_rcpts + 1, COPY_PREFIX_MAX);
+	char *paths = xcalloc((size_t)j->n_rcpts + 1, ADDR_MAX + 1);
+	struct deliver_msg one;
+	char err[256] = "";
+	int ok;
+
+	personal_msgs(wd->ds, &wd->d, j, msgs, prefixes, paths);
+	ok = load_body(w, wd->ds, j->post.out_hash) == 0;
+	for (int k = 0; k < j->n_rcpts; k++) {
+		msgs[k].body = w->body;
+		msgs[k].body_len = w->body_len;
+	}
+	if (!ok)
+		snprintf(err, sizeof(err), "the post's body cannot be read");
+	else
+		ok = deliver_session(cfg->relay, cfg->helo_name, msgs,
+		    j->n_rcpts, err, sizeof(err)) == 0;
+	fold_personal(j, msgs, &one);
+	if (store_begin(wd->ds) == ST_OK) {
+		int64_t delivered = record_job(wd->ds, j, &one, ok, err,
+		    store_now());
+
+		if (store_commit(wd->ds) == ST_OK)
+			log_info("deliver personal district=%s batch=%lld "
+			    "delivered=%lld%s%s", wd->d.slug, (long long)j->b.id,
+			    (long long)delivered, ok ? "" : " error=", err);
+	}
+	xfree(msgs);
+	xfree(prefixes);
+	xfree(paths);
+}
+
 /* Send jobs[0..n) (one body) in one SMTP session and record the outcome. */
 static void
 send_jobs(struct wctx *w, struct wdistrict *wd, struct job *jobs, int n)
@@ -285,7 +385,11 @@ work_district(struct wctx *w, struct wdistrict *wd)
 		while (end < n_jobs && strcmp(jobs[end].post.out_hash,
 		    jobs[start].post.out_hash) == 0)
 			end++;
-		send_jobs(w, wd, jobs + start, end - start);
+		if (jobs[start].post.personal)
+			for (int k = start; k < end; k++)
+				send_personal(w, wd, &jobs[k]);
+		else
+			send_jobs(w, wd, jobs + start, end - start);
 		start = end;
 	}
 	for (int i = 0; i < n_jobs; i++)
@@ -364,6 +468,7 @@ maintain(struct wctx *w)
 			expire_district(wd);
 			did += bounce_maintain(wd->ds, &wd->d);
 			did += moderation_expire(wd->ds, &wd->d);
+			did += digest_run(wd->ds, &wd->d);
 		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)

@@ -267,3 +267,153 @@ class Listd:
         finally:
             self.logfp.close()
             self.proc = None
+
+
+# --- helpers for the mail-path suites (test_lmtp, test_pipeline,
+# test_delivery, test_promises) ---
+
+import email
+import email.policy
+import sqlite3
+
+
+def db_rows(home, sql, *args, slug="north"):
+    """Rows of a read-only query on a district's store (the daemon's own
+    state, read the way an operator would with sqlite3)."""
+    path = Path(home) / "districts" / slug / "district.db"
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def posts(home, slug="north"):
+    """Every post as a dict: id, message_id, state, reason, n_rcpt,
+    n_delivered, n_bounced, attempts."""
+    cols = ("id", "message_id", "state", "reason", "n_rcpt", "n_delivered",
+            "n_bounced", "attempts")
+    return [dict(zip(cols, r)) for r in db_rows(
+        home, f"SELECT {', '.join(cols)} FROM post ORDER BY id", slug=slug)]
+
+
+def pending_rcpts(home, post_id, slug="north"):
+    """Recipients still queued (deferred or not yet sent) for a post."""
+    return db_rows(home, "SELECT coalesce(sum(n_rcpt), 0) FROM batch WHERE "
+                   "post_id = ? AND state = 'pending'", post_id, slug=slug)[0][0]
+
+
+def queue_idle(home, slug="north"):
+    """True when no batch is waiting or leased."""
+    return db_rows(home, "SELECT count(*) FROM batch WHERE state = 'pending'",
+                   slug=slug)[0][0] == 0
+
+
+def spool_files(home, slug="north"):
+    """Every file under the district's messages/ directory (names)."""
+    d = Path(home) / "districts" / slug / "messages"
+    return sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file()) \
+        if d.exists() else []
+
+
+def parse_mail(data):
+    """A delivered copy as an email.message.EmailMessage (line ends made
+    LF first, so decoded text compares with "\n")."""
+    return email.message_from_bytes(data.replace(b"\r\n", b"\n"),
+                                    policy=email.policy.default)
+
+
+def bulk_members(ctl, list_addr, n, domains=("example.com", "example.net",
+                                            "school.example", "mail.example")):
+    """Import n members (m00000@<domain>...) in one listctl import; returns
+    the addresses."""
+    addrs = [f"m{i:05d}@{domains[i % len(domains)]}" for i in range(n)]
+    csv = "address\n" + "\n".join(addrs) + "\n"
+    ctl.run("member", "import", list_addr, "-", input=csv.encode(), check=0)
+    return addrs
+
+
+def new_district(ctl, members=("alice@example.net", "bob@example.com",
+                               "carol@example.com"), **settings):
+    """District north.example.org with list staff@ holding members, owner
+    owner@north.example.org, and the given list settings (policy="open"...)."""
+    ctl.run("district", "add", "north", "--domain", "north.example.org",
+            "--name", "North District", check=0)
+    ctl.run("list", "create", "staff@north.example.org", "--kind", "discussion",
+            "--description", "North staff", check=0)
+    for a in members:
+        ctl.run("member", "add", "staff@north.example.org", a, check=0)
+    ctl.run("member", "add", "staff@north.example.org", "owner@north.example.org",
+            "--role", "owner", check=0)
+    set_list(ctl, "staff@north.example.org", **settings)
+    return "staff@north.example.org"
+
+
+def set_list(ctl, list_addr, **settings):
+    """listctl list set with keyword settings (subject_prefix -> --subject-prefix)."""
+    if settings:
+        args = []
+        for k, v in settings.items():
+            args += ["--" + k.replace("_", "-"), str(v)]
+        ctl.run("list", "set", list_addr, *args, check=0)
+
+
+class SlowSink(Sink):
+    """A Sink that waits `delay` seconds before answering each DATA, like a
+    busy relay; records only after the wait, as a relay would."""
+
+    def __init__(self, directory, delay=0.05):
+        self.delay = delay
+        super().__init__(directory)
+
+    def data_reply(self):
+        time.sleep(self.delay)
+        return super().data_reply()
+
+
+def raw_exchange(port, data, timeout=10):
+    """Send raw bytes on a fresh LMTP connection and read until the server
+    closes or goes quiet; returns every reply line received."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(data)
+    s.settimeout(2)
+    got = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    return got.decode("latin-1").split("\r\n")
+
+
+def start_until_exit(d, env, timeout=20):
+    """Start listd expecting it to die on its own (a crash point during
+    start-up recovery); returns the exit status (negative: signal)."""
+    d.write_conf()
+    e = dict(os.environ, LISTD_HOME=str(d.home))
+    e.update(d.env)
+    e.update(env)
+    with open(d.log, "ab") as fp:
+        p = subprocess.Popen([str(BIN / "listd")], env=e, stdout=fp,
+                             stderr=subprocess.STDOUT)
+        try:
+            return p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise AssertionError("listd did not stop at the crash point")
+
+
+def lmtp_post(d, rcpt, sender="alice@example.net", **kw):
+    """One post over a fresh LMTP session; returns the DATA reply (or the
+    RCPT reply when RCPT was refused)."""
+    c = d.lmtp()
+    try:
+        rr, dr = c.deliver(sender, [rcpt], message(sender=sender, to=rcpt, **kw))
+        return dr[0] if dr else rr[0]
+    finally:
+        c.close()

@@ -168,7 +168,7 @@ def test_district_remove_with_lists_is_refused_without_force(north):
 
 # --- list -----------------------------------------------------------------
 
-LIST_KEYS = {"address", "district", "name", "description", "kind", "policy",
+LIST_KEYS = {"personalize", "digest_format", "address", "district", "name", "description", "kind", "policy",
              "nonmember", "dmarc", "subscribe", "archive", "subject_prefix",
              "footer", "max_size", "created"}
 

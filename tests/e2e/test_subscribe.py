@@ -166,3 +166,29 @@ def test_owner_approval(ctl, district, listd, sink):
     rep = send(listd, "owner@north.example.org", f"staff-confirm+{tok}@north.example.org")
     assert "subscribed" in rep
     assert "newbie@example.org" in members(ctl)
+
+
+def test_list_template_overrides_district_and_builtin(ctl, district, listd, sink, tmp_path):
+    t = tmp_path / "welcome.txt"
+    t.write_text("Hi from {list}\n\nDear {address}, glad you are here.\n")
+    ctl.run("template", "set", "welcome", t, "--list", LIST, check=0)
+    d = tmp_path / "help.txt"
+    d.write_text("District help\n\nAsk the office.\n")
+    ctl.run("template", "set", "help", d, "--district", "north", check=0)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe no subject")
+    assert ctl.run("template", "set", "welcome", bad, "--list", LIST)[0] == 65
+    assert ctl.run("template", "set", "nosuch", t, "--list", LIST)[0] == 67
+    listd.start()
+    send(listd, "newbie@example.org", "staff-join@north.example.org")
+    wait_until(lambda: mails_to(sink, "newbie@example.org"), what="confirmation")
+    send(listd, "newbie@example.org",
+         f"staff-confirm+{token_in(mails_to(sink, 'newbie@example.org')[0])}@north.example.org")
+    wait_until(lambda: any("Hi from staff@north.example.org" in m
+                           for m in mails_to(sink, "newbie@example.org")), what="custom welcome")
+    send(listd, "someone@example.org", "staff-request@north.example.org", subject="help", body="")
+    wait_until(lambda: any("Ask the office" in m for m in mails_to(sink, "someone@example.org")),
+               what="district help")
+    ctl.run("template", "reset", "welcome", "--list", LIST, check=0)
+    rc, out, _ = ctl.run("template", "show", "welcome", "--list", LIST)
+    assert out.startswith("Welcome to staff@north.example.org")
