@@ -239,6 +239,12 @@ store_dir(const struct store *s)
 	return s->dir ? s->dir : "";
 }
 
+void
+store_sync_relaxed(struct store *s)
+{
+	(void)exec_sql(s, "PRAGMA synchronous=NORMAL", "pragma");
+}
+
 enum status
 store_begin(struct store *s)
 {

@@ -27,6 +27,11 @@ const char	*store_slug(const struct store *s);
 /* Directory of the district ($home/districts/<slug>). Borrowed. */
 const char	*store_dir(const struct store *s);
 
+/* Switch this connection to synchronous=NORMAL (WAL): commits survive a
+ * crash of the process but not always a power cut. Only for records whose
+ * loss repeats work (delivery marks), never for intake (P1). */
+void		store_sync_relaxed(struct store *s);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Commit maps SQLITE_FULL to
  * ST_NOSPACE and busy/IO errors to ST_TEMP. Rollback never fails. */
 enum status	store_begin(struct store *s);

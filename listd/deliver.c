@@ -23,6 +23,20 @@
 
 #define FD_SCAN_MAX	4096
 
+/* What the event callback needs to report each message as it is sent. */
+struct session_ctx {
+	int			 port;
+	struct deliver_msg	*msgs;
+	int			 n;
+	smtp_message_t		*handles;
+	smtp_recipient_t	**rcpt_handles;
+	deliver_sent_fn		 on_sent;
+	void			*arg;
+};
+
+static void collect_one(struct deliver_msg *, smtp_message_t,
+    smtp_recipient_t *);
+
 struct body_cursor {
 	int	step;		/* 0: prefix next, 1: body next, 2: done */
 };
@@ -59,16 +73,13 @@ body_cb(void **ctx, int *len, void *arg)
 	return NULL;
 }
 
-/* On connect: TCP_NODELAY on every socket of ours connected to the relay's
- * port (any such socket is a relay connection, so the scan is harmless). */
+/* TCP_NODELAY on every socket of ours connected to the relay's port (any
+ * such socket is a relay connection, so the scan is harmless). */
 static void
-event_cb(smtp_session_t session, int event, void *arg, ...)
+nodelay_relay_sockets(int port)
 {
-	int port = *(int *)arg, one = 1;
+	int one = 1;
 
-	(void)session;
-	if (event != SMTP_EV_CONNECT)
-		return;
 	for (int fd = 3; fd < FD_SCAN_MAX; fd++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
@@ -86,6 +97,32 @@ event_cb(smtp_session_t session, int event, void *arg, ...)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 			    sizeof(one));
 	}
+}
+
+/* On connect: no Nagle. After each message: report it at once. */
+static void
+event_cb(smtp_session_t session, int event, void *arg, ...)
+{
+	struct session_ctx *sc = arg;
+	smtp_message_t m;
+	va_list ap;
+
+	(void)session;
+	if (event == SMTP_EV_CONNECT) {
+		nodelay_relay_sockets(sc->port);
+		return;
+	}
+	if (event != SMTP_EV_MESSAGESENT || sc->on_sent == NULL)
+		return;
+	va_start(ap, arg);
+	m = va_arg(ap, smtp_message_t);
+	va_end(ap);
+	for (int i = 0; i < sc->n; i++)
+		if (sc->handles[i] == m) {
+			collect_one(&sc->msgs[i], m, sc->rcpt_handles[i]);
+			sc->on_sent(&sc->msgs[i], i, sc->arg);
+			break;
+		}
 }
 
 static void
@@ -131,23 +168,27 @@ add_messages(smtp_session_t s, struct deliver_msg *msgs, int n,
 }
 
 static void
+collect_one(struct deliver_msg *m, smtp_message_t h, smtp_recipient_t *rh)
+{
+	copy_status(smtp_message_transfer_status(h), &m->code, m->text);
+	for (int k = 0; k < m->n_rcpts; k++)
+		copy_status(rh[k] ? smtp_recipient_status(rh[k]) : NULL,
+		    &m->rcpts[k].code, m->rcpts[k].text);
+}
+
+static void
 collect(struct deliver_msg *msgs, int n, smtp_message_t *handles,
     smtp_recipient_t **rcpt_handles)
 {
-	for (int i = 0; i < n; i++) {
-		copy_status(smtp_message_transfer_status(handles[i]),
-		    &msgs[i].code, msgs[i].text);
-		for (int k = 0; k < msgs[i].n_rcpts; k++)
-			copy_status(rcpt_handles[i][k] ?
-			    smtp_recipient_status(rcpt_handles[i][k]) : NULL,
-			    &msgs[i].rcpts[k].code, msgs[i].rcpts[k].text);
-	}
+	for (int i = 0; i < n; i++)
+		collect_one(&msgs[i], handles[i], rcpt_handles[i]);
 }
 
 int
 deliver_session(const char *relay, const char *helo, struct deliver_msg *msgs,
-    int n, char *err, size_t err_len)
+    int n, deliver_sent_fn on_sent, void *arg, char *err, size_t err_len)
 {
+	struct session_ctx sc;
 	smtp_message_t *handles;
 	smtp_recipient_t **rcpt_handles;
 	smtp_session_t s;
@@ -168,7 +209,14 @@ deliver_session(const char *relay, const char *helo, struct deliver_msg *msgs,
 		goto out;
 	smtp_set_server(s, relay);
 	smtp_set_hostname(s, helo);
-	smtp_set_eventcb(s, event_cb, &port);
+	sc.port = port;
+	sc.msgs = msgs;
+	sc.n = n;
+	sc.handles = handles;
+	sc.rcpt_handles = rcpt_handles;
+	sc.on_sent = on_sent;
+	sc.arg = arg;
+	smtp_set_eventcb(s, event_cb, &sc);
 	smtp_set_timeout(s, Timeout_OVERRIDE_RFC2822_MINIMUM | Timeout_DATA2, 120);
 	if (add_messages(s, msgs, n, handles, rcpt_handles) == -1) {
 		snprintf(err, err_len, "out of memory");

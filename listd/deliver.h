@@ -28,10 +28,17 @@ struct deliver_msg {
 	char			 text[DELIVER_TEXT_MAX];
 };
 
+/* Called as soon as the relay has answered DATA for msgs[i] (its codes are
+ * filled), while the session goes on: the caller records it at once, so a
+ * crash repeats at most the message in flight (P3). */
+typedef void (*deliver_sent_fn)(struct deliver_msg *m, int i, void *arg);
+
 /* Send msgs[0..n) in one session to relay ("host:port") announcing helo.
- * Fills every code and text. Returns 0 when the session ran (look at the
+ * Fills every code and text; on_sent (may be NULL) is called for each
+ * message the relay answered. Returns 0 when the session ran (look at the
  * codes), -1 when the relay could not be reached at all (error in err). */
 int	deliver_session(const char *relay, const char *helo,
-	    struct deliver_msg *msgs, int n, char *err, size_t err_len);
+	    struct deliver_msg *msgs, int n, deliver_sent_fn on_sent, void *arg,
+	    char *err, size_t err_len);
 
 #endif

@@ -92,6 +92,18 @@ refresh_districts(struct wctx *w)
 	store_close(site);
 }
 
+/* Open a district for this worker. Its delivery records may use relaxed
+ * syncing: losing a "done" mark to a power cut only re-sends (P3 is at
+ * least once); intake's commits stay fully synchronous (P1). */
+static int
+open_district(struct wctx *w, struct wdistrict *wd)
+{
+	if (store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
+		return -1;
+	store_sync_relaxed(wd->ds);
+	return 0;
+}
+
 /* The outgoing body of a post, read once and kept while it is reused. */
 static int
 load_body(struct wctx *w, struct store *ds, const char *hash)
@@ -302,7 +314,8 @@ send_personal(struct wctx *w, struct wdistrict *wd, struct job *j)
 		snprintf(err, sizeof(err), "the post's body cannot be read");
 	else
 		ok = deliver_session(cfg->relay, cfg->helo_name, msgs,
-		    j->n_rcpts, err, sizeof(err)) == 0;
+		    j->n_rcpts, NULL, NULL, err, sizeof(err)) == 0;
+	fault_crash("deliver.sent");
 	fold_personal(j, msgs, &one);
 	if (store_begin(wd->ds) == ST_OK) {
 		int64_t delivered = record_job(wd->ds, j, &one, ok, err,
@@ -318,16 +331,43 @@ send_personal(struct wctx *w, struct wdistrict *wd, struct job *j)
 	xfree(paths);
 }
 
+/* Jobs of one session, recorded one by one as the relay answers. */
+struct session_jobs {
+	struct wdistrict	*wd;
+	struct job		*jobs;
+	int			 recorded[WORKER_BATCHES_PER_SESSION];
+	int64_t			 delivered;
+};
+
+/* The relay answered DATA for jobs[i]: record it now, in its own
+ * transaction, so a crash re-sends at most the batch in flight (P3). */
+static void
+on_sent(struct deliver_msg *m, int i, void *arg)
+{
+	struct session_jobs *sj = arg;
+	struct store *ds = sj->wd->ds;
+
+	fault_crash("deliver.sent");
+	if (store_begin(ds) != ST_OK)
+		return;		/* the lease expires; the batch goes again */
+	sj->delivered += record_job(ds, &sj->jobs[i], m, 1, "", store_now());
+	if (store_commit(ds) == ST_OK)
+		sj->recorded[i] = 1;
+}
+
 /* Send jobs[0..n) (one body) in one SMTP session and record the outcome. */
 static void
 send_jobs(struct wctx *w, struct wdistrict *wd, struct job *jobs, int n)
 {
 	struct deliver_msg msgs[WORKER_BATCHES_PER_SESSION];
+	struct session_jobs sj;
 	char err[256] = "";
-	int64_t now, delivered = 0;
 	int ok;
 
 	memset(msgs, 0, sizeof(msgs));
+	memset(&sj, 0, sizeof(sj));
+	sj.wd = wd;
+	sj.jobs = jobs;
 	ok = load_body(w, wd->ds, jobs[0].post.out_hash) == 0;
 	for (int i = 0; i < n; i++) {
 		msgs[i].reverse_path = jobs[i].reverse_path;
@@ -339,18 +379,19 @@ send_jobs(struct wctx *w, struct wdistrict *wd, struct job *jobs, int n)
 	if (!ok)
 		snprintf(err, sizeof(err), "the post's body cannot be read");
 	else
-		ok = deliver_session(cfg->relay, cfg->helo_name, msgs, n, err,
-		    sizeof(err)) == 0;
-	fault_crash("deliver.sent");
-	now = store_now();
+		ok = deliver_session(cfg->relay, cfg->helo_name, msgs, n, on_sent,
+		    &sj, err, sizeof(err)) == 0;
+	/* What the relay never answered (refused, cut off) goes again. */
 	if (store_begin(wd->ds) != ST_OK)
-		return;		/* leases expire; the batches go again (P3) */
+		return;
 	for (int i = 0; i < n; i++)
-		delivered += record_job(wd->ds, &jobs[i], &msgs[i], ok, err, now);
+		if (!sj.recorded[i])
+			sj.delivered += record_job(wd->ds, &jobs[i], &msgs[i], ok,
+			    err, store_now());
 	if (store_commit(wd->ds) != ST_OK)
 		log_warnx("deliver commit failed district=%s", wd->d.slug);
 	log_info("deliver session district=%s batches=%d delivered=%lld%s%s",
-	    wd->d.slug, n, (long long)delivered, ok ? "" : " error=", err);
+	    wd->d.slug, n, (long long)sj.delivered, ok ? "" : " error=", err);
 }
 
 /* Lease ready batches of one district and deliver them. Returns how many
@@ -363,8 +404,7 @@ work_district(struct wctx *w, struct wdistrict *wd)
 	int n = 0, n_jobs = 0, start;
 	int64_t now = store_now();
 
-	if (wd->ds == NULL &&
-	    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
+	if (wd->ds == NULL && open_district(w, wd) == -1)
 		return 0;
 	if (store_batch_claim(wd->ds, now, now + WORKER_LEASE_SECONDS,
 	    WORKER_BATCHES_PER_SESSION, claimed, &n) != ST_OK || n == 0)
@@ -458,8 +498,7 @@ maintain(struct wctx *w)
 	for (int i = 0; i < w->n_districts && !*w->stopping; i++) {
 		struct wdistrict *wd = &w->districts[i];
 
-		if (wd->ds == NULL &&
-		    store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
+		if (wd->ds == NULL && open_district(w, wd) == -1)
 			continue;
 		did += moderation_apply(wd->ds, &wd->d);
 		(void)moderation_notify(wd->ds, &wd->d);

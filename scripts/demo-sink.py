@@ -4,6 +4,7 @@ relay MTA and writes every message it accepts to OUTDIR/NNNN.eml with the
 envelope recipients in an X-Demo-Rcpt header. Loopback only.
 Usage: demo-sink.py PORT OUTDIR"""
 import os
+import socket
 import socketserver
 import sys
 
@@ -13,6 +14,10 @@ count = [0]
 
 
 class Handler(socketserver.StreamRequestHandler):
+    def setup(self):
+        super().setup()
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def handle(self):
         w = self.wfile.write
         w(b"220 demo-sink\r\n")

@@ -35,7 +35,13 @@ def wait_until(pred, timeout=20.0, step=0.05, what="condition"):
 
 
 class SinkHandler(socketserver.StreamRequestHandler):
-    """One SMTP session: EHLO with PIPELINING, MAIL, RCPT, DATA, RSET, QUIT."""
+    """One SMTP session: EHLO with PIPELINING, MAIL, RCPT, DATA, RSET, QUIT.
+    Replies go out at once (TCP_NODELAY), as a real MTA's flushed replies
+    do; without it Nagle and delayed ACKs add 40 ms to pipelined replies."""
+
+    def setup(self):
+        super().setup()
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def reply(self, line):
         self.wfile.write(line.encode() + b"\r\n")
