@@ -86,6 +86,15 @@ msg_header_set(GMimeMessage *msg, const char *name, const char *value)
 }
 
 int
+msg_header_append(GMimeMessage *msg, const char *name, const char *value)
+{
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(name, "\r\n: ") != NULL)
+		return -1;
+	g_mime_object_append_header(GMIME_OBJECT(msg), name, value, "utf-8");
+	return 0;
+}
+
+int
 msg_from(GMimeMessage *msg, char *out, char *name, size_t name_len)
 {
 	InternetAddressList *list = g_mime_message_get_from(msg);

@@ -27,6 +27,9 @@ void		 msg_header_remove_all(GMimeMessage *msg, const char *name);
 /* Set (replacing) a header. Refused (-1) when value holds CR or LF. */
 int		 msg_header_set(GMimeMessage *msg, const char *name,
 		     const char *value);
+/* Add a header after the others of that name. -1 for CR or LF in value. */
+int		 msg_header_append(GMimeMessage *msg, const char *name,
+		     const char *value);
 /* The first From mailbox's address, normalised into out (ADDR_MAX + 1);
  * its display name (UTF-8, may be empty) into name. -1 when none is valid. */
 int		 msg_from(GMimeMessage *msg, char *out, char *name,

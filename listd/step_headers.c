@@ -14,10 +14,11 @@
 #include "listd/from_policy.h"
 #include "listd/pipeline.h"
 
+/* Other lists' X-Loop headers are kept (see list_headers()). */
 static const char *replaced_headers[] = {
 	"List-Id", "List-Post", "List-Help", "List-Subscribe",
 	"List-Unsubscribe", "List-Unsubscribe-Post", "List-Archive",
-	"List-Owner", "Precedence", "X-Loop", "Return-Path",
+	"List-Owner", "Precedence", "Return-Path",
 };
 
 /* A description fit for a List-Id phrase: one line, no quotes. */
@@ -80,7 +81,9 @@ list_headers(struct post_ctx *ctx)
 	}
 	rc |= set(ctx->msg, "Precedence", "list");
 	snprintf(v, sizeof(v), "%s@%s", l->name, dom);
-	rc |= set(ctx->msg, "X-Loop", v);
+	/* X-Loop accumulates: every list a post passed through stays named,
+	 * so a post looping between two lists comes back marked. */
+	rc |= msg_header_append(ctx->msg, "X-Loop", v);
 	return rc;
 }
 

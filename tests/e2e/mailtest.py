@@ -342,7 +342,11 @@ def bulk_members(ctl, list_addr, n, domains=("example.com", "example.net",
 def new_district(ctl, members=("alice@example.net", "bob@example.com",
                                "carol@example.com"), **settings):
     """District north.example.org with list staff@ holding members, owner
-    owner@north.example.org, and the given list settings (policy="open"...)."""
+    owner@north.example.org, and the given list settings (policy="open"...).
+    Copies are shared (personalize=no) unless the test asks otherwise, so a
+    post is one transaction at the sink; test_personal.py covers per-member
+    copies."""
+    settings.setdefault("personalize", "no")
     ctl.run("district", "add", "north", "--domain", "north.example.org",
             "--name", "North District", check=0)
     ctl.run("list", "create", "staff@north.example.org", "--kind", "discussion",

@@ -340,3 +340,35 @@ def test_settings_change_applies_to_the_next_post(ctl, listd, sink):
     sink.wait_recipients(2 * MEMBERS)
     subjects = {parse_mail(m["data"])["Subject"] for m in sink.messages}
     assert subjects == {"one", "[new] two"}
+
+
+def test_post_looping_between_two_lists_stops(ctl, sink, home):
+    """staff@ has team@ as a member and team@ has staff@: the copy that
+    comes back to staff@ carries staff's X-Loop and is discarded."""
+    from mailtest import Listd, message
+    new_district(ctl, members=("team@north.example.org",), policy="open")
+    # team@ adds a footer, so the copy that returns differs in its body
+    # and only the loop check (not the duplicate check) can stop it.
+    ctl.run("list", "create", "team@north.example.org", "--policy", "open",
+            "--personalize", "no", "--footer", "team list", check=0)
+    ctl.run("member", "add", "team@north.example.org", "staff@north.example.org", check=0)
+    d = Listd(home, sink.port).start()
+    try:
+        c = d.lmtp()
+        _, rep = c.deliver("alice@example.net", ["staff@north.example.org"],
+                           message(to="staff@north.example.org"))
+        assert rep[0].startswith("250")
+        wait_until(lambda: any("team@north.example.org" in m["rcpts"] for m in sink.messages),
+                   what="copy to team@")
+        copy = [m for m in sink.messages if "team@north.example.org" in m["rcpts"]][0]["data"]
+        _, rep = c.deliver("staff-bounces@north.example.org", ["team@north.example.org"], copy)
+        assert rep[0].startswith("250") and "accepted as post" in rep[0]
+        wait_until(lambda: any("staff@north.example.org" in m["rcpts"] for m in sink.messages),
+                   what="copy back to staff@")
+        back = [m for m in sink.messages if "staff@north.example.org" in m["rcpts"]][0]["data"]
+        assert back.count(b"X-Loop:") == 2
+        _, rep = c.deliver("team-bounces@north.example.org", ["staff@north.example.org"], back)
+        assert rep[0].startswith("250") and "loop" in rep[0]
+        c.close()
+    finally:
+        d.stop()
