@@ -198,13 +198,17 @@ record_job(struct store *ds, struct job *j, const struct deliver_msg *m,
     int session_ok, const char *err, int64_t now)
 {
 	int64_t delivered = 0, bounced = 0;
-	int all_refused = 1;
+	int any_ok = 0, any_code = 0;
 
-	for (int k = 0; k < j->n_rcpts; k++)
-		if (!is_5xx(j->rcpts[k].code))
-			all_refused = 0;
-	if (!all_refused && (!session_ok || !is_2xx(m->code))) {
-		if (is_5xx(m->code)) {
+	for (int k = 0; k < j->n_rcpts; k++) {
+		any_ok |= is_2xx(j->rcpts[k].code);
+		any_code |= j->rcpts[k].code != 0;
+	}
+	/* The message as a whole failed (or never got as far as RCPT): the
+	 * batch goes again, or fails whole on a 5xx to DATA. When no RCPT was
+	 * accepted, the DATA reply says nothing; each RCPT reply decides. */
+	if (!session_ok || !any_code || (any_ok && !is_2xx(m->code))) {
+		if (session_ok && is_5xx(m->code)) {
 			for (int k = 0; k < j->n_rcpts; k++, bounced++)
 				store_failure_add(ds, j->b.post_id,
 				    j->rcpts[k].address, 1, "5.0.0", m->text);
