@@ -104,6 +104,42 @@ store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
 	return store_status(s, rc, what);
 }
 
+enum status
+store_row_one(struct store *s, sqlite3_stmt *st,
+    void (*fill)(sqlite3_stmt *, void *), void *out, const char *what)
+{
+	enum status rc;
+	int err;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW) {
+		fill(st, out);
+		rc = ST_OK;
+	} else
+		rc = err == SQLITE_DONE ? ST_NOTFOUND : store_status(s, err, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum status
+store_row_each(struct store *s, sqlite3_stmt *st,
+    int (*row)(sqlite3_stmt *, void *), void *ctx, const char *what)
+{
+	int err;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	while ((err = sqlite3_step(st)) == SQLITE_ROW)
+		if (row(st, ctx)) {
+			err = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	return err == SQLITE_DONE ? ST_OK : store_status(s, err, what);
+}
+
 static enum status
 exec_sql(struct store *s, const char *sql, const char *what)
 {

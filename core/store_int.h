@@ -36,6 +36,16 @@ enum status	 store_status(struct store *s, int rc, const char *what);
 void		 store_col_text(sqlite3_stmt *st, int i, char *dst, size_t dst_len);
 /* Run a statement that returns no rows. */
 enum status	 store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+/* Step st for one row: fill(st, out) when there is one. ST_NOTFOUND when
+ * there is none. Resets st. */
+enum status	 store_row_one(struct store *s, sqlite3_stmt *st,
+		     void (*fill)(sqlite3_stmt *, void *), void *out,
+		     const char *what);
+/* Step st over its rows, calling row(st, ctx) for each until it returns
+ * non-zero (which stops the walk, still ST_OK). Resets st. */
+enum status	 store_row_each(struct store *s, sqlite3_stmt *st,
+		     int (*row)(sqlite3_stmt *, void *), void *ctx,
+		     const char *what);
 /* Apply the migrations of the given kind (site or district). */
 enum status	 store_schema_apply(struct store *s);
 

@@ -10,8 +10,9 @@
 	" personalize, digest_format"
 
 static void
-row_to_list(sqlite3_stmt *st, struct list *l)
+row_to_list(sqlite3_stmt *st, void *out)
 {
+	struct list *l = out;
 	char tmp[32];
 
 	memset(l, 0, sizeof(*l));
@@ -86,26 +87,6 @@ store_list_create(struct store *s, struct list *l)
 	return rc;
 }
 
-static enum status
-list_get_one(struct store *s, sqlite3_stmt *st, struct list *out)
-{
-	enum status rc;
-	int err;
-
-	if (st == NULL)
-		return ST_INTERNAL;
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_list(st, out);
-		rc = ST_OK;
-	} else if (err == SQLITE_DONE)
-		rc = ST_NOTFOUND;
-	else
-		rc = store_status(s, err, "list_get");
-	sqlite3_reset(st);
-	return rc;
-}
-
 enum status
 store_list_get(struct store *s, const char *name, struct list *out)
 {
@@ -114,7 +95,7 @@ store_list_get(struct store *s, const char *name, struct list *out)
 
 	if (st)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return list_get_one(s, st, out);
+	return store_row_one(s, st, row_to_list, out, "list_get");
 }
 
 enum status
@@ -125,7 +106,7 @@ store_list_get_id(struct store *s, int64_t id, struct list *out)
 
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
-	return list_get_one(s, st, out);
+	return store_row_one(s, st, row_to_list, out, "list_get_id");
 }
 
 enum status
@@ -159,23 +140,27 @@ store_list_remove(struct store *s, const char *name)
 	return sqlite3_changes(s->db) ? ST_OK : ST_NOTFOUND;
 }
 
+struct list_walk {
+	int	(*fn)(const struct list *, void *);
+	void	*ctx;
+};
+
+static int
+list_row(sqlite3_stmt *st, void *arg)
+{
+	struct list_walk *w = arg;
+	struct list l;
+
+	row_to_list(st, &l);
+	return w->fn(&l, w->ctx);
+}
+
 enum status
 store_list_each(struct store *s, int (*fn)(const struct list *, void *),
     void *ctx)
 {
 	static const char sql[] = "SELECT " LIST_COLS " FROM list ORDER BY name";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	struct list l;
-	int err;
+	struct list_walk w = { fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_list(st, &l);
-		if (fn(&l, ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, "list_each");
+	return store_row_each(s, store_stmt(s, sql), list_row, &w, "list_each");
 }

@@ -16,8 +16,9 @@ member_filter_all(struct member_filter *f)
 }
 
 static void
-row_to_member(sqlite3_stmt *st, struct member *m)
+row_to_member(sqlite3_stmt *st, void *out)
 {
+	struct member *m = out;
 	char tmp[32];
 
 	m->id = sqlite3_column_int64(st, 0);
@@ -83,23 +84,12 @@ store_member_get(struct store *s, int64_t list_id, const char *address,
 	static const char sql[] = "SELECT " MEMBER_COLS " FROM member"
 	    " WHERE list_id = ? AND address = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	enum status rc;
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, list_id);
-	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_member(st, out);
-		rc = ST_OK;
-	} else if (err == SQLITE_DONE)
-		rc = ST_NOTFOUND;
-	else
-		rc = store_status(s, err, "member_get");
-	sqlite3_reset(st);
-	return rc;
+	if (st) {
+		sqlite3_bind_int64(st, 1, list_id);
+		sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	}
+	return store_row_one(s, st, row_to_member, out, "member_get");
 }
 
 enum status
@@ -108,21 +98,10 @@ store_member_get_id(struct store *s, int64_t id, struct member *out)
 	static const char sql[] = "SELECT " MEMBER_COLS " FROM member"
 	    " WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	enum status rc;
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_member(st, out);
-		rc = ST_OK;
-	} else
-		rc = err == SQLITE_DONE ? ST_NOTFOUND :
-		    store_status(s, err, "member_get_id");
-	sqlite3_reset(st);
-	return rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return store_row_one(s, st, row_to_member, out, "member_get_id");
 }
 
 enum status
@@ -166,6 +145,21 @@ bind_filter(sqlite3_stmt *st, int64_t list_id, const struct member_filter *f)
 	" AND (?5 = '' OR instr(lower(address), lower(?5)) > 0" \
 	"      OR instr(lower(name), lower(?5)) > 0)"
 
+struct member_walk {
+	int	(*fn)(const struct member *, void *);
+	void	*ctx;
+};
+
+static int
+member_row(sqlite3_stmt *st, void *arg)
+{
+	struct member_walk *w = arg;
+	struct member m;
+
+	row_to_member(st, &m);
+	return w->fn(&m, w->ctx);
+}
+
 enum status
 store_member_each(struct store *s, int64_t list_id,
     const struct member_filter *f, int (*fn)(const struct member *, void *),
@@ -174,20 +168,11 @@ store_member_each(struct store *s, int64_t list_id,
 	static const char sql[] = "SELECT " MEMBER_COLS " FROM member"
 	    MEMBER_WHERE " ORDER BY address LIMIT ?6 OFFSET ?7";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	struct member m;
-	int err;
+	struct member_walk w = { fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	bind_filter(st, list_id, f);
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_member(st, &m);
-		if (fn(&m, ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, "member_each");
+	if (st)
+		bind_filter(st, list_id, f);
+	return store_row_each(s, st, member_row, &w, "member_each");
 }
 
 enum status
@@ -208,6 +193,21 @@ store_member_count(struct store *s, int64_t list_id,
 	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "member_count");
 }
 
+struct rcpt_walk {
+	int	(*fn)(const char *, const char *, void *);
+	void	*ctx;
+};
+
+static int
+rcpt_row(sqlite3_stmt *st, void *arg)
+{
+	struct rcpt_walk *w = arg;
+	const char *a = (const char *)sqlite3_column_text(st, 0);
+	const char *d = (const char *)sqlite3_column_text(st, 1);
+
+	return w->fn(a ? a : "", d ? d : "", w->ctx);
+}
+
 enum status
 store_member_each_recipient(struct store *s, int64_t list_id,
     int (*fn)(const char *, const char *, void *), void *ctx)
@@ -217,19 +217,9 @@ store_member_each_recipient(struct store *s, int64_t list_id,
 	    " (SELECT member_id FROM bounce WHERE disabled_at > 0)"
 	    " ORDER BY domain, address";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
+	struct rcpt_walk w = { fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, list_id);
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(st, 0);
-		const char *d = (const char *)sqlite3_column_text(st, 1);
-
-		if (fn(a ? a : "", d ? d : "", ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, "member_each_recipient");
+	if (st)
+		sqlite3_bind_int64(st, 1, list_id);
+	return store_row_each(s, st, rcpt_row, &w, "member_each_recipient");
 }

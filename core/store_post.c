@@ -29,8 +29,9 @@ post_state_parse(const char *s)
 	" n_rcpt, n_delivered, n_bounced, received, updated, personal"
 
 static void
-row_to_post(sqlite3_stmt *st, struct post *p)
+row_to_post(sqlite3_stmt *st, void *out)
 {
+	struct post *p = out;
 	char tmp[32];
 	int c = 0;
 
@@ -60,24 +61,25 @@ row_to_post(sqlite3_stmt *st, struct post *p)
 	p->personal = sqlite3_column_int(st, c++);
 }
 
-/* Step st expecting one row into *out; ST_NOTFOUND when none. */
 static enum status
 post_one(struct store *s, sqlite3_stmt *st, struct post *out)
 {
-	enum status rc;
-	int err;
+	return store_row_one(s, st, row_to_post, out, "post_get");
+}
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_post(st, out);
-		rc = ST_OK;
-	} else
-		rc = err == SQLITE_DONE ? ST_NOTFOUND :
-		    store_status(s, err, "post_get");
-	sqlite3_reset(st);
-	return rc;
+struct post_walk_ctx {
+	int	(*fn)(const struct post *, void *);
+	void	*ctx;
+};
+
+static int
+post_row(sqlite3_stmt *st, void *arg)
+{
+	struct post_walk_ctx *w = arg;
+	struct post p;
+
+	row_to_post(st, &p);
+	return w->fn(&p, w->ctx);
 }
 
 /* Walk the rows of st through fn. */
@@ -85,19 +87,9 @@ static enum status
 post_walk(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct post *, void *), void *ctx)
 {
-	struct post p;
-	int err;
+	struct post_walk_ctx w = { fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_post(st, &p);
-		if (fn(&p, ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, "post_each");
+	return store_row_each(s, st, post_row, &w, "post_each");
 }
 
 enum status
@@ -339,8 +331,11 @@ store_held_add(struct store *s, int64_t post_id, const char *reason)
 }
 
 static void
-row_to_held(sqlite3_stmt *st, int base, struct held *h)
+row_to_held(sqlite3_stmt *st, void *out)
 {
+	struct held *h = out;
+	const int base = 0;
+
 	h->post_id = sqlite3_column_int64(st, base);
 	store_col_text(st, base + 1, h->reason, sizeof(h->reason));
 	store_col_text(st, base + 2, h->action, sizeof(h->action));
@@ -356,21 +351,10 @@ store_held_get(struct store *s, int64_t post_id, struct held *out)
 	static const char sql[] = "SELECT post_id, reason, action, action_by,"
 	    " action_note, held_at, notified FROM held WHERE post_id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	enum status rc;
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, post_id);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_held(st, 0, out);
-		rc = ST_OK;
-	} else
-		rc = err == SQLITE_DONE ? ST_NOTFOUND :
-		    store_status(s, err, "held_get");
-	sqlite3_reset(st);
-	return rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, post_id);
+	return store_row_one(s, st, row_to_held, out, "held_get");
 }
 
 enum status
@@ -398,27 +382,33 @@ store_held_decide(struct store *s, int64_t post_id, const char *action,
 	return sqlite3_changes(s->db) ? ST_OK : ST_EXISTS;
 }
 
+struct held_walk_ctx {
+	struct store	*s;
+	int		(*fn)(const struct held *, const struct post *, void *);
+	void		*ctx;
+};
+
+static int
+held_row(sqlite3_stmt *st, void *arg)
+{
+	struct held_walk_ctx *w = arg;
+	struct held h;
+	struct post p;
+
+	row_to_held(st, &h);
+	if (store_post_get(w->s, h.post_id, &p) != ST_OK)
+		return 0;
+	return w->fn(&h, &p, w->ctx);
+}
+
 /* Walk held rows selected by st (columns as row_to_held), with their posts. */
 static enum status
 held_walk(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct held *, const struct post *, void *), void *ctx)
 {
-	struct held h;
-	struct post p;
-	int err;
+	struct held_walk_ctx w = { s, fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_held(st, 0, &h);
-		if (store_post_get(s, h.post_id, &p) != ST_OK)
-			continue;
-		if (fn(&h, &p, ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, "held_each");
+	return store_row_each(s, st, held_row, &w, "held_each");
 }
 
 enum status

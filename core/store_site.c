@@ -5,8 +5,10 @@
 #include "core/store_site.h"
 
 static void
-row_to_district(sqlite3_stmt *st, struct district *d)
+row_to_district(sqlite3_stmt *st, void *out)
 {
+	struct district *d = out;
+
 	d->id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, d->slug, sizeof(d->slug));
 	store_col_text(st, 2, d->domain, sizeof(d->domain));
@@ -43,22 +45,10 @@ district_get_one(struct store *site, const char *sql, const char *key,
     struct district *out)
 {
 	sqlite3_stmt *st = store_stmt(site, sql);
-	enum status rc;
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		row_to_district(st, out);
-		rc = ST_OK;
-	} else if (err == SQLITE_DONE)
-		rc = ST_NOTFOUND;
-	else
-		rc = store_status(site, err, "district_get");
-	sqlite3_reset(st);
-	return rc;
+	if (st)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return store_row_one(site, st, row_to_district, out, "district_get");
 }
 
 enum status
@@ -111,26 +101,31 @@ store_district_remove(struct store *site, const char *slug)
 	return sqlite3_changes(site->db) ? ST_OK : ST_NOTFOUND;
 }
 
+struct district_walk {
+	int	(*fn)(const struct district *, void *);
+	void	*ctx;
+};
+
+static int
+district_row(sqlite3_stmt *st, void *arg)
+{
+	struct district_walk *w = arg;
+	struct district d;
+
+	row_to_district(st, &d);
+	return w->fn(&d, w->ctx);
+}
+
 enum status
 store_district_each(struct store *site,
     int (*fn)(const struct district *, void *), void *ctx)
 {
 	static const char sql[] = "SELECT " DISTRICT_COLS
 	    " FROM district ORDER BY slug";
-	sqlite3_stmt *st = store_stmt(site, sql);
-	struct district d;
-	int err;
+	struct district_walk w = { fn, ctx };
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_district(st, &d);
-		if (fn(&d, ctx))
-			break;
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(site, err, "district_each");
+	return store_row_each(site, store_stmt(site, sql), district_row, &w,
+	    "district_each");
 }
 
 enum status
