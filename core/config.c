@@ -42,6 +42,9 @@ static const struct config_key config_keys[] = {
 	  "days a held post waits for a moderator before it expires" },
 	{ "listd", "held_digest_minutes", KEY_INT, F(held_digest_minutes), "10",
 	  1, 1440, "at most one held-post digest per list this often" },
+	{ "listd", "generate_at", KEY_STR, F(generate_at), "", 0, 0,
+	  "daily HH:MM (UTC) at which listd runs the roster generator for "
+	  "every district; empty: use cron or the systemd timer" },
 	{ "lmtp", "socket", KEY_STR, F(lmtp_socket), "", 0, 0,
 	  "unix socket path for LMTP (empty: none)" },
 	{ "lmtp", "listen", KEY_HOSTPORT, F(lmtp_listen), "127.0.0.1:2424", 0, 0,
@@ -233,6 +236,16 @@ trim(char *s)
 }
 
 static int
+hhmm_valid(const char *s)
+{
+	return strlen(s) == 5 && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	    isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+	    (s[0] - '0') * 10 + (s[1] - '0') < 24 &&
+	    (s[3] - '0') * 10 + (s[4] - '0') < 60;
+}
+
+static int
 section_known(const char *section)
 {
 	for (size_t i = 0; i < N_KEYS; i++)
@@ -321,6 +334,11 @@ config_load(struct config *c, const char *path, int optional, char *err,
 	}
 	if (ferror(fp)) {
 		snprintf(err, err_len, "%s: read error: %s", path, strerror(errno));
+		goto out;
+	}
+	if (c->generate_at[0] && !hhmm_valid(c->generate_at)) {
+		snprintf(err, err_len, "%s: generate_at: \"%s\" is not HH:MM",
+		    path, c->generate_at);
 		goto out;
 	}
 	if (c->retry_min > c->retry_max) {

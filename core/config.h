@@ -17,6 +17,7 @@ struct config {
 	int	min_free_disk_percent;
 	int	held_expire_days;
 	int	held_digest_minutes;
+	char	generate_at[CONFIG_STR_MAX];
 	/* [lmtp] */
 	char	lmtp_socket[CONFIG_STR_MAX];
 	char	lmtp_listen[CONFIG_STR_MAX];

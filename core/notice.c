@@ -99,6 +99,8 @@ static const struct builtin builtins[] = {
 	  "Mail from {list} to {address} bounced, so delivery was paused.\n"
 	  "If you receive this message, nothing more is needed: delivery\n"
 	  "resumes on its own in a few days.\n" },
+	{ "generator-report",
+	  "Roster update for {district}\n\n{extra}" },
 	{ NULL, NULL },
 };
 
@@ -106,7 +108,7 @@ const char *notice_template_names[] = {
 	"confirm-subscribe", "confirm-unsubscribe", "welcome", "goodbye",
 	"help", "command-results", "roster-refusal", "closed-refusal",
 	"approve-subscription", "held-digest", "rejected", "held-expired",
-	"bounce-disabled", "bounce-probe", NULL,
+	"bounce-disabled", "bounce-probe", "generator-report", NULL,
 };
 
 int

@@ -8,6 +8,7 @@
 #include "core/addr.h"
 #include "core/store_list.h"
 #include "core/store_site.h"
+#include "core/store_sub.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
 
@@ -24,9 +25,12 @@ const struct ctl_verb ctl_district_verbs[] = {
 	{ "list", "", 0, 0, "list", "list every district", district_list },
 	{ "show", "", 1, 1, "show SLUG", "show one district and its lists",
 	  district_show },
-	{ "set", "domain=,name=,students-email=", 1, 1,
-	  "set SLUG [--domain DOMAIN] [--name NAME] [--students-email yes|no]",
-	  "change a district's settings", district_set },
+	{ "set", "domain=,name=,students-email=,report-to=", 1, 1,
+	  "set SLUG [--domain DOMAIN] [--name NAME] [--students-email yes|no] "
+	  "[--report-to ADDR,ADDR]",
+	  "change a district's settings; --report-to: who gets the nightly "
+	  "roster report when listd runs the generator (generate_at)",
+	  district_set },
 	{ "remove", "force", 1, 1, "remove SLUG [--force]",
 	  "remove a district (refused while it has lists, unless --force); "
 	  "its directory is moved to HOME/removed/", district_remove },
@@ -230,6 +234,30 @@ district_show(struct ctl *c)
 	return 0;
 }
 
+/* --report-to: comma-separated addresses, each checked, into the
+ * district's settings. */
+static int
+set_report_to(struct ctl *c, const struct district *d)
+{
+	const char *v = ctl_opt(c, "report-to"), *reason;
+	char copy[1024], norm[ADDR_MAX + 1], *p, *save = NULL;
+	struct store *ds;
+	enum status st;
+
+	if (strlen(v) >= sizeof(copy))
+		return ctl_fail(c, ST_USAGE, "--report-to: too long");
+	snprintf(copy, sizeof(copy), "%s", v);
+	for (p = strtok_r(copy, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
+		if (addr_normalize(p, norm, sizeof(norm), &reason) == -1)
+			return ctl_fail(c, ST_USAGE, "--report-to: \"%s\": %s", p,
+			    reason);
+	if ((st = store_district_open(c->home, d->slug, 0, &ds)) != ST_OK)
+		return ctl_fail(c, st, "cannot open district %s", d->slug);
+	st = store_setting_set(ds, "report_to", v);
+	store_close(ds);
+	return st == ST_OK ? 0 : ctl_fail(c, st, "cannot store --report-to");
+}
+
 static int
 district_set(struct ctl *c)
 {
@@ -243,6 +271,8 @@ district_set(struct ctl *c)
 	if ((st = store_district_get(site, c->pos[0], &d)) != ST_OK)
 		return ctl_fail(c, st, "no district \"%s\"", c->pos[0]);
 	if ((rc = apply_options(c, &d)) != 0)
+		return rc;
+	if (ctl_opt(c, "report-to") && (rc = set_report_to(c, &d)) != 0)
 		return rc;
 	st = store_district_update(site, &d);
 	if (st == ST_EXISTS)

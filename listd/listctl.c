@@ -34,6 +34,8 @@ static const struct ctl_noun nouns[] = {
 	  ctl_held_verbs },
 	{ "template", "texts listd mails: confirmations, welcome, help ...",
 	  ctl_template_verbs },
+	{ "migrate", "bring a list over from GNU Mailman 2.1 or 3",
+	  ctl_migrate_verbs },
 };
 
 #define N_NOUNS (sizeof(nouns) / sizeof(nouns[0]))

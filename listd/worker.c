@@ -21,6 +21,7 @@
 #include "listd/archiver.h"
 #include "listd/bounce.h"
 #include "listd/digest.h"
+#include "listd/schedule.h"
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
@@ -512,6 +513,7 @@ maintain(struct wctx *w)
 			did += bounce_maintain(wd->ds, &wd->d);
 			did += moderation_expire(wd->ds, &wd->d);
 			did += digest_run(wd->ds, &wd->d);
+			did += schedule_generate(wd->ds, &wd->d);
 		}
 	}
 	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)

@@ -1,0 +1,30 @@
+/* pickle.h - a bounded reader for the part of Python's pickle format that
+ * Mailman 2.1's config.pck uses (protocols 0-2: plain values, lists,
+ * tuples, dicts and the memo). It never runs anything: opcodes that name a
+ * class or call a function (GLOBAL, REDUCE, BUILD, INST, OBJ, NEWOBJ, EXT,
+ * PERSID) are refused. */
+#ifndef LISTD_PICKLE_H
+#define LISTD_PICKLE_H
+
+#include <stddef.h>
+
+#include "core/pyval.h"
+#include "core/status.h"
+
+#define PICKLE_INPUT_MAX	(64L * 1024 * 1024)	/* bytes read */
+#define PICKLE_NODES_MAX	(4L * 1024 * 1024)	/* values created */
+#define PICKLE_MEMO_MAX		(1L * 1024 * 1024)	/* memo index bound */
+#define PICKLE_STACK_MAX	(1L * 1024 * 1024)	/* stack and marks */
+
+/* Read one pickle from data[0..len) up to its STOP. On success *out is the
+ * top value (caller releases with pyval_unref()) and ST_OK is returned.
+ * ST_DATA for malformed or refused input, ST_TOOBIG past a bound; then
+ * *out is NULL and err holds "byte N: reason". */
+enum status	pickle_load(const void *data, size_t len, struct pyval **out,
+		    char *err, size_t err_len);
+/* The same for a file of at most PICKLE_INPUT_MAX bytes; ST_NOTFOUND when
+ * it cannot be read (errno kept). */
+enum status	pickle_load_file(const char *path, struct pyval **out,
+		    char *err, size_t err_len);
+
+#endif
