@@ -102,3 +102,19 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: binaries, man pages, the
+# systemd units and an example configuration (never over an existing one).
+PREFIX  ?= /usr/local
+UNITDIR ?= /lib/systemd/system
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/share/doc/listd
+	install -m 0755 $(LISTD) $(LISTCTL) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 doc/listd.8 doc/listctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	for u in contrib/*.service contrib/*.timer; do \
+		sed 's|/usr/bin/|$(PREFIX)/bin/|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u); done
+	install -m 0644 contrib/listd.conf contrib/exim-router.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/listd/
+.PHONY: install

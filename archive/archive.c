@@ -21,6 +21,11 @@
 
 #define MERGED_RERENDER_MAX	500	/* message pages re-linked on a merge */
 
+struct merge_ctx {
+	struct render_ctx	*r;
+	const char		*skip_month;
+};
+
 struct id_set {
 	int64_t	*v;
 	int	 n;
@@ -53,18 +58,39 @@ render_month_cb(const char *month, int64_t n, void *ctx)
 	return render_month(r, month) != ST_OK || render_mbox(r, month) != ST_OK;
 }
 
-/* The pages of a message's neighbours, whose previous/next links change. */
+/* Month views regrouped after a merge; the month mboxes do not depend on
+ * threading, and the new message's month is rendered by the caller. */
+static int
+regroup_month_cb(const char *month, int64_t n, void *ctx)
+{
+	struct merge_ctx *mc = ctx;
+
+	(void)n;
+	if (strcmp(month, mc->skip_month) == 0)
+		return 0;
+	return render_month(mc->r, month) != ST_OK;
+}
+
+/* The pages of a message's neighbours, whose previous/next links change;
+ * a neighbour both in thread and by date is rendered once. */
 static void
 render_neighbours(struct render_ctx *r, const struct arc_msg *m)
 {
-	int64_t id;
+	int64_t id, seen[4];
+	int n_seen = 0;
 
-	for (int dir = -1; dir <= 1; dir += 2) {
-		if (store_archive_msg_step(r->s, m, m->thread, dir, &id) == ST_OK
-		    && id)
-			render_message(r, id);
-		if (store_archive_msg_step(r->s, m, 0, dir, &id) == ST_OK && id)
-			render_message(r, id);
+	for (int k = 0; k < 4; k++) {
+		int dir = k % 2 ? 1 : -1, dup = 0;
+
+		if (store_archive_msg_step(r->s, m, k < 2 ? m->thread : 0, dir,
+		    &id) != ST_OK || id == 0 || id == m->id)
+			continue;
+		for (int i = 0; i < n_seen; i++)
+			dup |= seen[i] == id;
+		if (dup)
+			continue;
+		seen[n_seen++] = id;
+		render_message(r, id);
 	}
 }
 
@@ -74,6 +100,7 @@ static void
 render_merged(struct render_ctx *r, const struct index_touch *t)
 {
 	struct id_set ids = { 0 };
+	struct merge_ctx mc = { .r = r, .skip_month = t->month };
 
 	for (int i = 0; i < t->place.n_gone; i++)
 		render_thread(r, t->place.gone[i]);	/* removes the page */
@@ -84,7 +111,7 @@ render_merged(struct render_ctx *r, const struct index_touch *t)
 		if (ids.v[i] != t->msg)
 			render_message(r, ids.v[i]);
 	xfree(ids.v);
-	store_archive_each_thread_month(r->s, t->thread, render_month_cb, r);
+	store_archive_each_thread_month(r->s, t->thread, regroup_month_cb, &mc);
 }
 
 static enum status

@@ -3,6 +3,7 @@
  * Markup only through core/html.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -132,6 +133,71 @@ out:
 	return st;
 }
 
+/* Whether path already holds exactly data[0..len). */
+static int
+same_bytes(const char *path, const char *data, size_t len)
+{
+	char chunk[16384];
+	struct stat sb;
+	size_t off = 0;
+	ssize_t n;
+	int fd, same = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &sb) == -1 || (size_t)sb.st_size != len)
+		goto out;
+	while (off < len && (n = read(fd, chunk, sizeof(chunk))) > 0 &&
+	    (size_t)n <= len - off && memcmp(chunk, data + off, (size_t)n) == 0)
+		off += (size_t)n;
+	same = off == len;
+out:
+	close(fd);
+	return same;
+}
+
+/* A new page is created in place with one write(): no temporary file, no
+ * rename (it is a cache; a crash mid-write leaves a page the next render
+ * replaces, since its bytes differ). */
+static enum status
+write_new(const char *path, const char *data, size_t len)
+{
+	ssize_t n;
+	size_t off = 0;
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640))
+	    == -1)
+		return errno == EEXIST ? ST_EXISTS : ST_TEMP;
+	while (off < len && (n = write(fd, data + off, len - off)) > 0)
+		off += (size_t)n;
+	saved = errno;
+	if (close(fd) == -1 || off != len) {
+		saved = off != len ? saved : errno;
+		unlink(path);
+		errno = saved;
+		return errno == ENOSPC ? ST_NOSPACE : ST_TEMP;
+	}
+	return ST_OK;
+}
+
+enum status
+render_write_page(const char *dir, const char *relpath, const char *data,
+    size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, relpath);
+	enum status st;
+
+	st = write_new(path, data, len);
+	if (st == ST_EXISTS)
+		st = same_bytes(path, data, len) ? ST_OK :
+		    render_write_bytes(dir, relpath, data, len);
+	else if (st != ST_OK)
+		log_warn("archive write path=%s", path);
+	xfree(path);
+	return st;
+}
+
 enum status
 render_write(struct render_ctx *r, const char *relpath, xmlDocPtr doc)
 {
@@ -142,7 +208,7 @@ render_write(struct render_ctx *r, const char *relpath, xmlDocPtr doc)
 	xmlFreeDoc(doc);
 	if (st != ST_OK)
 		return st;
-	return render_write_bytes(r->dir, relpath, r->out.data ? r->out.data :
+	return render_write_page(r->dir, relpath, r->out.data ? r->out.data :
 	    "", r->out.len);
 }
 

@@ -19,7 +19,8 @@
 #define RENDER_PAGE_MAX		(64 * 1024 * 1024)
 #define RENDER_FEED_ENTRIES	20
 #define RENDER_NAME_LEN		20	/* hex digits of the hash in page names */
-#define RENDER_THREAD_MAX	2000	/* messages shown in full on a thread page */
+#define RENDER_THREAD_MAX	200	/* messages shown in full on a thread page;
+					   the rest are linked */
 
 struct render_ctx {
 	struct store		*s;
@@ -46,6 +47,11 @@ enum status	render_write(struct render_ctx *r, const char *relpath,
 		    xmlDocPtr doc);
 /* Write bytes to dir/relpath atomically (not fsync'd). */
 enum status	render_write_bytes(const char *dir, const char *relpath,
+		    const char *data, size_t len);
+/* Write a cache page dir/relpath: a page that does not exist yet is
+ * created in place with one write(); one whose bytes are unchanged is not
+ * touched; any other is replaced atomically (render_write_bytes). */
+enum status	render_write_page(const char *dir, const char *relpath,
 		    const char *data, size_t len);
 /* Author as "Name <addr>", the address obfuscated for public archives. */
 void		render_author(struct render_ctx *r, xmlNodePtr parent,

@@ -159,7 +159,7 @@ render_mbox(struct render_ctx *r, const char *month)
 		st = mc.st;
 	snprintf(rel, sizeof(rel), "%s/%s.mbox", month, month);
 	if (st == ST_OK)
-		st = render_write_bytes(r->dir, rel, mc.b.data ? mc.b.data : "",
+		st = render_write_page(r->dir, rel, mc.b.data ? mc.b.data : "",
 		    mc.b.len);
 	buf_release(&mc.b);
 	return st;

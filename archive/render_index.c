@@ -58,7 +58,7 @@ render_home(struct render_ctx *r)
 	buf_reset(&r->out);
 	st = html_serialize(doc, &r->out);
 	xmlFreeDoc(doc);
-	return st == ST_OK ? render_write_bytes(r->root, "index.html",
+	return st == ST_OK ? render_write_page(r->root, "index.html",
 	    r->out.data ? r->out.data : "", r->out.len) : st;
 }
 

@@ -129,7 +129,7 @@ attachments(struct render_ctx *r, xmlNodePtr main, const struct arc_msg *m,
 		render_attach_name(mv->att[i].filename, i + 1, name,
 		    sizeof(name));
 		if (mailtext_att_data(&mv->att[i], &data, &len) != ST_OK ||
-		    render_write_bytes(dir, name, data, len) != ST_OK) {
+		    render_write_page(dir, name, data, len) != ST_OK) {
 			html_text(li, "(unreadable attachment)", 23);
 			xfree(data);
 			continue;

@@ -75,6 +75,18 @@ static const struct config_key config_keys[] = {
 	  "public URL of the web interface, used in links in mail" },
 	{ "http", "secret_file", KEY_STR, F(secret_file), "", 0, 0,
 	  "file with the key that signs links (empty: $home/secret.key)" },
+	{ "http", "tls_cert", KEY_STR, F(http_tls_cert), "", 0, 0,
+	  "PEM certificate for HTTPS (empty: plain HTTP)" },
+	{ "http", "tls_key", KEY_STR, F(http_tls_key), "", 0, 0,
+	  "PEM private key for tls_cert" },
+	{ "http", "threads", KEY_INT, F(http_threads), "4", 1, 64,
+	  "threads serving HTTP requests" },
+	{ "mta", "postfix_dir", KEY_STR, F(mta_postfix_dir), "", 0, 0,
+	  "where listctl writes the Postfix maps (empty: $home/postfix)" },
+	{ "mta", "postmap", KEY_STR, F(mta_postmap), "", 0, 0,
+	  "postmap program run on each map written (empty: not run)" },
+	{ "mta", "transport", KEY_STR, F(mta_transport), "", 0, 0,
+	  "Postfix transport to listd (empty: lmtp:unix:SOCKET or lmtp:inet:LISTEN)" },
 };
 
 #define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -36,6 +36,13 @@ struct config {
 	char	http_listen[CONFIG_STR_MAX];
 	char	base_url[CONFIG_STR_MAX];
 	char	secret_file[CONFIG_STR_MAX];
+	char	http_tls_cert[CONFIG_STR_MAX];
+	char	http_tls_key[CONFIG_STR_MAX];
+	int	http_threads;
+	/* [mta] */
+	char	mta_postfix_dir[CONFIG_STR_MAX];
+	char	mta_postmap[CONFIG_STR_MAX];
+	char	mta_transport[CONFIG_STR_MAX];
 };
 
 /* The configuration in force; set once by main() before threads start. */

@@ -8,6 +8,16 @@
 #include "core/csv.h"
 #include "core/utf8.h"
 
+void
+csv_open_fp(struct csv_reader *r, FILE *fp)
+{
+	memset(r, 0, sizeof(*r));
+	r->fp = fp;
+	r->owns_fp = 1;
+	r->line = 1;
+	buf_init(&r->rec, CSV_RECORD_MAX);
+}
+
 int
 csv_open(struct csv_reader *r, const char *path)
 {

@@ -26,6 +26,8 @@ struct csv_reader {
 
 /* Open path ("-" for stdin). -1 with errno on failure. */
 int	csv_open(struct csv_reader *r, const char *path);
+/* Read from fp (a memory stream, say); csv_close() closes it. */
+void	csv_open_fp(struct csv_reader *r, FILE *fp);
 void	csv_close(struct csv_reader *r);
 /* Read the next record. Returns 1 with the record in r->fields[0..n_fields)
  * and its first line in *line; 0 at end of file; -1 for a bad record, with

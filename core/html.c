@@ -144,6 +144,17 @@ html_attr(xmlNodePtr el, const char *name, const char *value)
 	return 0;
 }
 
+/* Set a URL attribute whose name and value were checked by the caller. */
+static int
+html_attr_set_checked(xmlNodePtr el, const char *name, const char *url)
+{
+	char *clean = clean_text(url, strlen(url));
+
+	xmlSetProp(el, BAD_CAST name, BAD_CAST clean);
+	xfree(clean);
+	return 0;
+}
+
 int
 html_url_ok(const char *url, int absolute_only)
 {
@@ -200,4 +211,13 @@ html_serialize(xmlDocPtr doc, struct buf *out)
 out:
 	xmlFree(mem);
 	return st;
+}
+
+int
+html_attr_url(xmlNodePtr el, const char *name, const char *url)
+{
+	if ((strcmp(name, "href") != 0 && strcmp(name, "src") != 0 &&
+	    strcmp(name, "action") != 0) || !html_url_ok(url, 0))
+		return -1;
+	return html_attr_set_checked(el, name, url);
 }

@@ -30,6 +30,9 @@ void		html_text(xmlNodePtr parent, const char *text, size_t len);
  * Refuses event-handler names (on*), style and href/src (use html_link):
  * returns -1 and sets nothing. */
 int		html_attr(xmlNodePtr el, const char *name, const char *value);
+/* Set a URL attribute (href, src or action only) to url when
+ * html_url_ok(url, 0) accepts it; -1 and nothing set otherwise. */
+int		html_attr_url(xmlNodePtr el, const char *name, const char *url);
 /* Append <a href=href>text</a>. href must be relative, http, https or
  * mailto (case-insensitive, whitespace ignored); otherwise the text is
  * appended as a <span> without a link. Returns the element. */

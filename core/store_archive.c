@@ -349,3 +349,10 @@ store_archive_thread_move(struct store *s, int64_t list_id, int64_t from,
 	}
 	return rc;
 }
+
+void
+store_archive_defer_checkpoint(struct store *s)
+{
+	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+	    NULL);
+}

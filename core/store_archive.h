@@ -135,5 +135,10 @@ enum status	store_archive_html_as_text(struct store *s, int64_t list_id,
 		    int *as_text);
 enum status	store_archive_set_html_as_text(struct store *s,
 		    int64_t list_id, int as_text);
+/* Leave the WAL for a later checkpoint when s closes, instead of copying
+ * it into district.db and syncing that file on close. Commits stay as
+ * durable as before (the WAL is synced at each commit); a short-lived
+ * process (listctl archive add) then does not pay for a checkpoint. */
+void		store_archive_defer_checkpoint(struct store *s);
 
 #endif

@@ -273,6 +273,37 @@ static const struct migration roster_district[] = {
 	  " PRIMARY KEY (run_id, list_name));" },
 };
 
+/* Content policies (core/store_policy.c): rules by kind and pattern with an
+ * action. list_id 0 is the whole store (the site, or the district); list
+ * rules go when their list does. */
+static const struct migration policy_site[] = {
+	{ 1,
+	  "CREATE TABLE policy_rule ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " kind TEXT NOT NULL,"
+	  " pattern TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " message TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL,"
+	  " UNIQUE (list_id, kind, pattern));" },
+};
+
+static const struct migration policy_district[] = {
+	{ 1,
+	  "CREATE TABLE policy_rule ("
+	  " id INTEGER PRIMARY KEY,"
+	  " list_id INTEGER NOT NULL DEFAULT 0,"
+	  " kind TEXT NOT NULL,"
+	  " pattern TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " message TEXT NOT NULL DEFAULT '',"
+	  " created INTEGER NOT NULL,"
+	  " UNIQUE (list_id, kind, pattern));"
+	  "CREATE TRIGGER policy_rule_list_gone AFTER DELETE ON list BEGIN"
+	  " DELETE FROM policy_rule WHERE list_id = OLD.id; END;" },
+};
+
 /* Subscriptions and list commands: pending confirmations (single-use,
  * expiring), automatic replies sent (rate limits), message templates, and
  * bounce scores of members. */
@@ -323,6 +354,23 @@ static const struct migration subscription_district[] = {
 	  "CREATE INDEX digest_item_list ON digest_item(list_id, post_id);" },
 };
 
+/* web: login sessions (by the SHA-256 of the cookie) and failed logins
+ * for throttling. Accounts, roles and API tokens are core tables. */
+static const struct migration web_site[] = {
+	{ 1,
+	  "CREATE TABLE web_session ("
+	  " id_hash TEXT PRIMARY KEY,"
+	  " account_id INTEGER NOT NULL,"
+	  " csrf TEXT NOT NULL,"
+	  " created INTEGER NOT NULL,"
+	  " expires INTEGER NOT NULL);"
+	  "CREATE INDEX web_session_account ON web_session(account_id);"
+	  "CREATE TABLE web_login_fail ("
+	  " key TEXT NOT NULL,"
+	  " ts INTEGER NOT NULL);"
+	  "CREATE INDEX web_login_fail_key ON web_login_fail(key, ts);" },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every module's migrations, applied in this order. Add a row per module. */
@@ -333,6 +381,9 @@ static const struct module modules[] = {
 	{ "mail", 0, mail_district, N(mail_district) },
 	{ "subscription", 0, subscription_district, N(subscription_district) },
 	{ "roster", 0, roster_district, N(roster_district) },
+	{ "web", 1, web_site, N(web_site) },
+	{ "policy", 1, policy_site, N(policy_site) },
+	{ "policy", 0, policy_district, N(policy_district) },
 };
 
 static enum status

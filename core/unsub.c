@@ -6,33 +6,36 @@
 
 #include <glib.h>
 
+#include "core/addr.h"
 #include "core/token.h"
+#include "core/xmem.h"
 #include "core/unsub.h"
 
 #define VERP_SIG_LEN	12
 
-static void
-unsub_payload(char *out, size_t out_len, const char *slug, const char *list,
-    const char *address)
+/* The signed text, lower-cased. Caller frees with xfree(); the inputs are
+ * never truncated (an over-long address is signed whole). */
+static char *
+unsub_payload(const char *slug, const char *list, const char *address)
 {
-	size_t n;
+	char *out = xasprintf("unsub:%s:%s:%s", slug, list, address);
 
-	snprintf(out, out_len, "unsub:%s:%s:%s", slug, list, address);
-	n = strlen(out);
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)out[i]);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
 }
 
 int
 unsub_url(char *out, size_t out_len, const char *base, const char *slug,
     const char *list, const char *address)
 {
-	char payload[512], sig[TOKEN_SIG_LEN + 1];
+	char sig[TOKEN_SIG_LEN + 1], *payload;
 	char *esc = g_uri_escape_string(address, NULL, FALSE);
 	int n;
 
-	unsub_payload(payload, sizeof(payload), slug, list, address);
+	payload = unsub_payload(slug, list, address);
 	token_sign(payload, sig);
+	xfree(payload);
 	n = snprintf(out, out_len, "%s/d/%s/lists/%s/unsubscribe?a=%s&s=%s", base,
 	    slug, list, esc, sig);
 	g_free(esc);
@@ -43,10 +46,15 @@ int
 unsub_verify(const char *slug, const char *list, const char *address,
     const char *sig)
 {
-	char payload[512];
+	char *payload;
+	int ok;
 
-	unsub_payload(payload, sizeof(payload), slug, list, address);
-	return token_verify(payload, sig);
+	if (strlen(address) > ADDR_MAX)
+		return 0;
+	payload = unsub_payload(slug, list, address);
+	ok = token_verify(payload, sig);
+	xfree(payload);
+	return ok;
 }
 
 static void

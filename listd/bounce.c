@@ -82,8 +82,9 @@ bounce_handle(struct post_ctx *ctx, struct post *p, const struct listaddr *la,
 	if ((st = bounce_parse(ctx->raw, ctx->raw_len, &rep)) != ST_OK)
 		return verdict_set(v, VERDICT_DISCARD, ST_OK,
 		    "bounce could not be read"), ST_OK;
-	if (la->token[0] == 'm') {
-		/* VERP: the address itself names the member. */
+	if (la->token[0] == 'm' && strchr(la->token, '-') != NULL) {
+		/* VERP: the address itself names the member ("m<id>-<sig>";
+		 * probe tokens are plain base32 and never hold a '-'). */
 		int64_t id = unsub_verp_member(la->token, ctx->district->slug,
 		    ctx->list->id);
 		static const struct bounce_rcpt none;

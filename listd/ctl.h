@@ -91,6 +91,9 @@ extern const struct ctl_verb ctl_bounce_verbs[];
 extern const struct ctl_verb ctl_generate_verbs[];	/* "" is the default */
 extern const struct ctl_verb ctl_source_verbs[];
 extern const struct ctl_verb ctl_roster_verbs[];
+extern const struct ctl_verb ctl_admin_verbs[];
+extern const struct ctl_verb ctl_token_verbs[];
+extern const struct ctl_verb ctl_policy_verbs[];
 extern const struct ctl_verb ctl_migrate_verbs[];
 
 #endif

@@ -251,6 +251,7 @@ archive_add_cmd(struct ctl *c)
 		xfree(raw);
 		return rc;
 	}
+	store_archive_defer_checkpoint(s);	/* one post: no checkpoint */
 	st = msgstore_put(store_dir(s), raw, len, hash);
 	if (st == ST_OK)
 		st = archive_post_add(s, &l, hash, raw, len);

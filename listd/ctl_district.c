@@ -11,6 +11,8 @@
 #include "core/store_sub.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
+#include "listd/ctl_backup.h"
+#include "listd/ctl_mta.h"
 
 static int district_add(struct ctl *);
 static int district_list(struct ctl *);
@@ -34,6 +36,12 @@ const struct ctl_verb ctl_district_verbs[] = {
 	{ "remove", "force", 1, 1, "remove SLUG [--force]",
 	  "remove a district (refused while it has lists, unless --force); "
 	  "its directory is moved to HOME/removed/", district_remove },
+	{ "backup", "", 2, 2, "backup SLUG FILE",
+	  "write a consistent snapshot of a district (database and messages) "
+	  "to FILE, a tar; safe while listd runs", ctl_backup_district },
+	{ "restore", "", 1, 1, "restore FILE",
+	  "recreate a district from a backup (refused when it exists here)",
+	  ctl_backup_restore },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -119,6 +127,7 @@ district_add(struct ctl *c)
 	}
 	store_close(ds);
 	ctl_audit(c, d.slug, "district.add", "domain=%s", d.domain);
+	(void)ctl_mta_refresh(c);
 	if (c->json) {
 		struct json j;
 
@@ -283,6 +292,7 @@ district_set(struct ctl *c)
 		    status_name(st));
 	ctl_audit(c, d.slug, "district.set", "domain=%s name=%s students=%d",
 	    d.domain, d.name, d.students_have_email);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s updated\n", d.slug);
 	return 0;
@@ -333,6 +343,7 @@ district_remove(struct ctl *c)
 	}
 	ctl_audit(c, d.slug, "district.remove", "lists=%d kept_in=%s", n_lists,
 	    target);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s removed; its data is kept in %s\n", d.slug,
 		    target);

@@ -10,6 +10,7 @@
 #include "core/xmem.h"
 #include "generator/generator.h"
 #include "listd/ctl.h"
+#include "listd/ctl_mta.h"
 
 static int generate_run(struct ctl *);
 static int generate_status(struct ctl *);
@@ -211,6 +212,8 @@ generate_run(struct ctl *c)
 			worst = st;
 	}
 	rc = status_exit(worst);
+	if (!ctl_flag(c, "dry-run"))
+		(void)ctl_mta_refresh(c);	/* roster lists may be new */
 	if (c->json) {
 		json_arr_end(&j);
 		json_obj_end(&j);

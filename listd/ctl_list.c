@@ -9,6 +9,7 @@
 #include "core/store_member.h"
 #include "core/store_site.h"
 #include "listd/ctl.h"
+#include "listd/ctl_mta.h"
 
 static int list_create(struct ctl *);
 static int list_list(struct ctl *);
@@ -226,6 +227,7 @@ list_create(struct ctl *c)
 		    d.domain, status_name(st));
 	ctl_audit(c, d.slug, "list.create", "list=%s kind=%s", l.name,
 	    model_list_kind_name(l.kind));
+	(void)ctl_mta_refresh(c);
 	if (c->json) {
 		struct json j;
 
@@ -414,6 +416,7 @@ list_remove(struct ctl *c)
 	}
 	ctl_audit(c, d.slug, "list.remove", "list=%s members=%lld", l.name,
 	    (long long)n);
+	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("list %s@%s removed\n", l.name, d.domain);
 out:

@@ -14,6 +14,7 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "listd/ctl.h"
+#include "listd/ctl_mta.h"
 #include "listd/migrate.h"
 
 #define ERR_MAX	600
@@ -189,6 +190,8 @@ run_plan(struct ctl *c, struct mig_plan *p, const char *source)
 	store_close(ds);
 	if (st != ST_OK)
 		return ctl_fail(c, st, "%s: %s", addr, err);
+	if (!dry && r.list_created)
+		(void)ctl_mta_refresh(c);	/* the MTA learns the new list */
 	if (!dry && !is_noop(&r))
 		ctl_audit(c, d.slug, "migrate", "list=%s from=%s created=%d "
 		    "settings=%d added=%d updated=%d archived=%ld", name, source,

@@ -14,6 +14,8 @@
 #include "core/log.h"
 #include "core/store.h"
 #include "listd/ctl.h"
+#include "listd/ctl_health.h"
+#include "listd/ctl_mta.h"
 
 static const struct ctl_noun nouns[] = {
 	{ "district", "school districts hosted here (each an isolated instance)",
@@ -32,8 +34,17 @@ static const struct ctl_noun nouns[] = {
 	  ctl_queue_verbs },
 	{ "held", "held posts: list, show, approve, reject, discard, allow",
 	  ctl_held_verbs },
+	{ "admin", "web interface accounts: site and district administrators",
+	  ctl_admin_verbs },
+	{ "token", "JSON API tokens for a district or the site",
+	  ctl_token_verbs },
+	{ "policy", "content rules: size, attachments, words; presets; test",
+	  ctl_policy_verbs },
 	{ "template", "texts listd mails: confirmations, welcome, help ...",
 	  ctl_template_verbs },
+	{ "mta", "maps for the MTA in front of listd (Postfix)", ctl_mta_verbs },
+	{ "health", "problems for monitoring: queue, relay, sources, disk",
+	  ctl_health_verbs },
 	{ "migrate", "bring a list over from GNU Mailman 2.1 or 3",
 	  ctl_migrate_verbs },
 };

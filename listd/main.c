@@ -20,6 +20,7 @@
 #include "listd/intake.h"
 #include "listd/server.h"
 #include "listd/worker.h"
+#include "web/web.h"
 
 #define DRAIN_SECONDS	30
 
@@ -28,6 +29,7 @@ static volatile sig_atomic_t got_term, got_hup;
 static struct config confs[2];
 static int conf_cur;
 static const char *config_path;
+static const char *only;	/* NULL, "mail" or "http" */
 static char config_default[CONFIG_STR_MAX + 16];
 
 static void
@@ -37,7 +39,7 @@ usage(FILE *fp)
 	    "NAME\n"
 	    "    listd - the listd mailing-list daemon\n\n"
 	    "SYNOPSIS\n"
-	    "    listd [-n] [-c FILE] [--home DIR]\n\n"
+	    "    listd [-n] [-c FILE] [--home DIR] [--only mail|http]\n\n"
 	    "DESCRIPTION\n"
 	    "    Takes list mail from the MTA over LMTP (RFC 2033), runs the\n"
 	    "    posting pipeline during the session, and delivers accepted\n"
@@ -47,6 +49,8 @@ usage(FILE *fp)
 	    "OPTIONS\n"
 	    "    -c FILE     configuration (default: $LISTD_HOME/listd.conf)\n"
 	    "    --home DIR  data directory (overrides the configuration)\n"
+	    "    --only mail|http  run only the mail side or only the web\n"
+	    "                interface (default: both in one process)\n"
 	    "    -n          check the configuration, print \"configuration OK\""
 	    " and exit\n\n"
 	    "CONFIGURATION KEYS\n");
@@ -122,6 +126,24 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* listd --only http: the web interface alone until SIGTERM. */
+static int
+serve_http_only(const char *home)
+{
+	log_info("listd started home=%s http=%s (web only)", cfg->home,
+	    cfg->http_listen);
+	while (!got_term) {
+		sleep(1);
+		if (got_hup) {
+			got_hup = 0;
+			reload(home);
+		}
+	}
+	web_stop();
+	log_info("listd stopped");
+	return 0;
+}
+
 static int
 serve(const char *home)
 {
@@ -136,6 +158,11 @@ serve(const char *home)
 		snprintf(secret, sizeof(secret), "%s/secret.key", cfg->home);
 	if (spool_mkdirs(cfg->home) == -1 || token_secret_load(secret) == -1)
 		fatalx("cannot read or create the secret key %s", secret);
+	if ((only == NULL || strcmp(only, "http") == 0) &&
+	    web_start(cfg) == -1)
+		fatalx("cannot start the web interface on %s", cfg->http_listen);
+	if (only && strcmp(only, "http") == 0)
+		return serve_http_only(home);
 	intake_recover_all(cfg->home, &n_recovered, &n_quarantined);
 	worker_recover(cfg->home);
 	if (n_recovered || n_quarantined)
@@ -158,6 +185,7 @@ serve(const char *home)
 	srv.stopping = 1;
 	server_drain(&srv, DRAIN_SECONDS);
 	worker_join(&pool);
+	web_stop();
 	log_info("listd stopped");
 	return 0;
 }
@@ -176,6 +204,9 @@ main(int argc, char **argv)
 			config_path = argv[++i];
 		else if (!strcmp(argv[i], "--home") && i + 1 < argc)
 			home = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
+		    (!strcmp(argv[i + 1], "mail") || !strcmp(argv[i + 1], "http")))
+			only = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;

@@ -94,3 +94,35 @@ echo "== archive of teachers@bethel.example.org (synthetic sample mbox)"
 $ctl archive import teachers@bethel.example.org "$top/demo/teachers-archive.mbox"
 $ctl archive search teachers@bethel.example.org "snow day" | head -4
 echo "archive index page: $($ctl --json archive show teachers@bethel.example.org | sed -n 's/.*"index": *"\([^"]*\)".*/\1/p')"
+
+echo
+echo "== web interface"
+http_port=${DEMO_HTTP_PORT:-8080}
+kill $listd_pid 2>/dev/null; wait $listd_pid 2>/dev/null || true
+cat > "$LISTD_HOME/listd.conf" <<CONF
+[lmtp]
+listen = 127.0.0.1:$lmtp_port
+[delivery]
+relay = 127.0.0.1:$relay_port
+[http]
+listen = 127.0.0.1:$http_port
+base_url = http://127.0.0.1:$http_port
+CONF
+printf 'demo-password-1\n' > "$LISTD_HOME/demo-password"
+$ctl admin add demo --site --password-file "$LISTD_HOME/demo-password"
+$ctl admin add bethel-admin --district bethel --password-file "$LISTD_HOME/demo-password"
+$ctl list set news@bethel.example.org --archive public
+"$top/$build/bin/listd" 2>>"$LISTD_HOME/listd.log" &
+listd_pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	curl -sf -o /dev/null "http://127.0.0.1:$http_port/" 2>/dev/null && break
+	sleep 0.5
+done
+echo "web interface: http://127.0.0.1:$http_port/login"
+echo "demo login:    demo / demo-password-1 (site administrator)"
+echo "               bethel-admin / demo-password-1 (Bethel's administrator)"
+echo "public pages:  http://127.0.0.1:$http_port/d/bethel/"
+if [ -t 0 ]; then
+	echo "Press Ctrl-C to stop."
+	wait $listd_pid
+fi

@@ -5,8 +5,8 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev"
-TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils"
-BENCH_PKGS="mlmmj mhonarc wrk iproute2"
+TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs"
+BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2"
 
 missing=""
 need_pkg() {
@@ -19,12 +19,26 @@ need_pkg() {
 
 case "${1:---build}" in
 --build|--demo) need_pkg $BUILD_PKGS ;;
---test) need_pkg $BUILD_PKGS $TEST_PKGS ;;
+--test) need_pkg $BUILD_PKGS $TEST_PKGS
+	command -v npm >/dev/null 2>&1 || missing="$missing npm" ;;
 --bench) need_pkg $BUILD_PKGS $TEST_PKGS $BENCH_PKGS postfix ;;
 *) echo "usage: deps.sh --build|--test|--demo|--bench" >&2; exit 64 ;;
 esac
 
-[ -z "$missing" ] && exit 0
+# The browser tests' npm packages (playwright-core, pinned by the lock).
+browser_npm() {
+	[ "${1:-}" = --test ] || return 0
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	[ -d "$top/tests/browser/node_modules/playwright-core" ] && return 0
+	command -v npm >/dev/null || return 0
+	(cd "$top/tests/browser" && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		echo "listd: npm ci in tests/browser failed; browser tests skipped" >&2
+}
+
+if [ -z "$missing" ]; then
+	browser_npm "${1:---build}"
+	exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "listd: missing packages:$missing" >&2
@@ -37,3 +51,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
 apt-get update -q >/dev/null || true
 apt-get install -y -q --no-install-recommends$missing >/dev/null
+browser_npm "${1:---build}"

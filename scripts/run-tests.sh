@@ -45,5 +45,19 @@ if [ "$what" != unit ]; then
 	fi
 fi
 
+# Browser tests (headless Chromium through playwright-core) when Chromium and
+# the npm packages are there; scripts/deps.sh --test installs both.
+if [ "$what" = all ] && [ -x /usr/bin/chromium ] && [ -d "$top/tests/browser/node_modules" ]; then
+	(cd "$top/tests/browser" && LISTD_BUILD="$top/$build" \
+		timeout 600 node --test) >"$log" 2>&1
+	rc=$?
+	grep -E '^(not )?ok |^# (pass|fail)' "$log"
+	p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$log" | tail -1)
+	[ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ] && { cat "$log"; f=1; }
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+fi
+
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -212,9 +212,11 @@ class Listd:
     """The real daemon on a temporary home, LMTP on a free loopback port,
     relaying to the given sink port."""
 
-    def __init__(self, home, relay_port, extra_conf="", env=None):
+    def __init__(self, home, relay_port, extra_conf="", env=None, http=False, args=()):
         self.home = Path(home)
         self.port = free_port()
+        self.http_port = free_port() if http else None  # the web interface
+        self.args = list(args)
         self.relay_port = relay_port
         self.extra_conf = extra_conf
         self.env = env or {}
@@ -225,7 +227,13 @@ class Listd:
         (self.home / "listd.conf").write_text(
             f"[listd]\nlog_level = debug\n[lmtp]\nlisten = 127.0.0.1:{self.port}\n"
             f"[delivery]\nrelay = 127.0.0.1:{self.relay_port}\nretry_min = 1\nretry_max = 2\n"
-            f"helo_name = listd.test\n[http]\nlisten =\n{self.extra_conf}")
+            f"helo_name = listd.test\n[http]\n{self.http_conf()}{self.extra_conf}")
+
+    def http_conf(self):
+        if not self.http_port:
+            return "listen =\n"
+        return (f"listen = 127.0.0.1:{self.http_port}\n"
+                f"base_url = http://127.0.0.1:{self.http_port}\nthreads = 2\n")
 
     def start(self, env=None):
         self.write_conf()
@@ -233,7 +241,7 @@ class Listd:
         e.update(self.env)
         e.update(env or {})
         self.logfp = open(self.log, "ab")
-        self.proc = subprocess.Popen([str(BIN / "listd")], env=e, stdout=self.logfp,
+        self.proc = subprocess.Popen([str(BIN / "listd"), *self.args], env=e, stdout=self.logfp,
                                      stderr=subprocess.STDOUT)
         wait_until(self.ready, 15, what="listd to listen")
         return self
@@ -242,7 +250,10 @@ class Listd:
         if self.proc.poll() is not None:
             raise AssertionError(f"listd exited {self.proc.returncode}: {self.log.read_text()[-2000:]}")
         try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            port = self.http_port if "http" in self.args else self.port
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            if self.http_port:
+                socket.create_connection(("127.0.0.1", self.http_port), timeout=1).close()
             return True
         except OSError:
             return False
