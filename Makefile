@@ -95,6 +95,7 @@ lint:
 	@scripts/lint.sh
 
 bench: all
+	@scripts/deps.sh --bench
 	@bench/run-all.sh
 
 clean:

@@ -6,7 +6,7 @@ set -eu
 
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev"
 TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs"
-BENCH_PKGS="mlmmj mhonarc wrk nginx-light"
+BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2"
 
 missing=""
 need_pkg() {
