@@ -21,6 +21,7 @@ struct store_stmt_slot {
 struct store {
 	sqlite3			*db;
 	int			 is_site;
+	int			 writer_lock;	/* stripe held, or -1 */
 	char			 slug[64];
 	char			*dir;
 	int			 n_stmts;
