@@ -139,6 +139,29 @@ flush_msg(struct importer *im)
 	return im->in_batch >= IMPORT_BATCH ? batch_end(im) : ST_OK;
 }
 
+/* A From_ line that stands without a blank line before it: Netscape's
+ * "From - ..." or "From SENDER Www Mmm ..." with a day name, which body
+ * text hardly ever starts with. */
+static int
+from_line_strict(const char *line, size_t n)
+{
+	static const char *days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ",
+	    "Sat ", "Sun " };
+	const char *p = line + 5, *end = line + n;
+
+	if (p < end && *p == '-' && (p + 1 == end || p[1] == ' ' ||
+	    p[1] == '\r' || p[1] == '\n'))
+		return 1;
+	while (p < end && *p != ' ' && *p != '\n')
+		p++;
+	if (end - p < 5)
+		return 0;
+	for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++)
+		if (memcmp(p + 1, days[i], 4) == 0)
+			return 1;
+	return 0;
+}
+
 static enum status
 read_lines(struct importer *im, FILE *fp)
 {
@@ -153,7 +176,12 @@ read_lines(struct importer *im, FILE *fp)
 		const char *p = line;
 
 		lineno++;
-		if (n >= 5 && memcmp(line, "From ", 5) == 0 && prev_blank) {
+		if (lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)n - 2);	/* a BOM is not data */
+			n -= 3;
+		}
+		if (n >= 5 && memcmp(line, "From ", 5) == 0 &&
+		    (prev_blank || from_line_strict(line, (size_t)n))) {
 			st = flush_msg(im);
 			buf_reset(&im->msg);
 			im->msg_line = lineno;

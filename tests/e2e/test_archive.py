@@ -252,3 +252,16 @@ def test_corpus_mboxes_import_without_crash(arc, tmp_path):
         assert "AddressSanitizer" not in err and "runtime error" not in err
     assert arc.json("archive", "show", LIST)["messages"] > 500
     check_pages(html_dir(arc))
+
+
+def test_netscape_separators_and_a_bom_are_read(arc, tmp_path):
+    """Netscape's "From - " lines start messages even without a blank line
+    before them, and a UTF-8 byte order mark is not data."""
+    edge = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "mbox" / "edge-cases"
+    for name, want in (("mimekit-simple.mbox.txt", 3), ("mimekit-content-length.mbox.txt", 29)):
+        doc = arc.json("archive", "import", LIST, edge / name)
+        assert doc["read"] == want, (name, doc)
+    text = mbox(mail("<b1@x>", "Hello", "one"))
+    bom = tmp_path / "bom.mbox"
+    bom.write_bytes(b"\xef\xbb\xbf" + (text.encode() if isinstance(text, str) else text))
+    assert arc.json("archive", "import", LIST, bom)["read"] == 1
