@@ -6,6 +6,7 @@ set -eu
 
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev"
 TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs"
+DEMO_PKGS="python3 curl"
 BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2"
 
 missing=""
@@ -18,7 +19,8 @@ need_pkg() {
 }
 
 case "${1:---build}" in
---build|--demo) need_pkg $BUILD_PKGS ;;
+--build) need_pkg $BUILD_PKGS ;;
+--demo) need_pkg $BUILD_PKGS $DEMO_PKGS ;;
 --test) need_pkg $BUILD_PKGS $TEST_PKGS
 	command -v npm >/dev/null 2>&1 || missing="$missing npm" ;;
 --bench) need_pkg $BUILD_PKGS $TEST_PKGS $BENCH_PKGS postfix ;;
