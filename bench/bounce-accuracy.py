@@ -137,7 +137,9 @@ def score(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--listctl", default=str(TOP / "build/bin/listctl"))
-    ap.add_argument("--corpus", default="/work/shared/corpus/bounces")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--corpus", default=os.path.join(
+        here, "..", "..", "shared", "corpus", "bounces"))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     s, notes = score(args)

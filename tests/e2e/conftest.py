@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-BUILD = Path(os.environ.get("LISTD_BUILD", Path(__file__).resolve().parents[2] / "build"))
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("LISTD_BUILD", ROOT / "build"))
+# The shared test corpus sits beside the repository (../shared), in CI too.
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared"))
+               if (p / "corpus").is_dir()), ROOT.parent / "shared")
 BIN = BUILD / "bin"
 
 

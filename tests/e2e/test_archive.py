@@ -9,8 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
-CORPUS = Path("/work/shared/corpus/mbox")
+CORPUS = SHARED / "corpus" / "mbox"
 LIST = "dev@d1.example.org"
 
 
@@ -257,7 +258,7 @@ def test_corpus_mboxes_import_without_crash(arc, tmp_path):
 def test_netscape_separators_and_a_bom_are_read(arc, tmp_path):
     """Netscape's "From - " lines start messages even without a blank line
     before them, and a UTF-8 byte order mark is not data."""
-    edge = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "mbox" / "edge-cases"
+    edge = CORPUS / "edge-cases"
     for name, want in (("mimekit-simple.mbox.txt", 3), ("mimekit-content-length.mbox.txt", 29)):
         doc = arc.json("archive", "import", LIST, edge / name)
         assert doc["read"] == want, (name, doc)

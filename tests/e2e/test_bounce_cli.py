@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN
+from conftest import SHARED, BIN
 
-CORPUS = Path("/work/shared/corpus/bounces")
+CORPUS = SHARED / "corpus" / "bounces"
 BENCH = Path(__file__).resolve().parents[2] / "bench/bounce-accuracy.py"
 
 # file -> exact output line (verdict and addresses) from the corpus answers.
@@ -101,7 +101,8 @@ def test_bounce_parse_json_shape(ctl):
 @needs_corpus
 def test_bounce_corpus_accuracy_meets_targets():
     p = subprocess.run(["/usr/bin/python3", str(BENCH), "-v", "--listctl",
-                        str(BIN / "listctl")], capture_output=True, text=True,
+                        str(BIN / "listctl"), "--corpus", str(CORPUS)],
+                       capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 0, p.stderr
     kv = dict(w.split("=") for w in p.stdout.splitlines()[-1].split())

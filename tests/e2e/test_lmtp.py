@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from mailtest import (Listd, Lmtp, lmtp_post, message, new_district, posts,
+from conftest import SHARED
                       queue_idle, raw_exchange, wait_until)
 
 LIST = "staff@north.example.org"
-CORPUS = Path(os.environ.get("LISTD_CORPUS", "/work/shared/corpus")) / "mime"
+CORPUS = Path(os.environ.get("LISTD_CORPUS", SHARED / "corpus")) / "mime"
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 TOP = Path(__file__).resolve().parents[2]
 FIXTURE = TOP / "tests" / "data" / "make_mm2_fixture.py"
-CORPUS = Path("/work/shared/corpus/mbox")
+CORPUS = SHARED / "corpus" / "mbox"
 EDGE = CORPUS / "edge-cases"
 TO = "parents@bethel.example.org"
 
