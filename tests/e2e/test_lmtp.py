@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mailtest import (Listd, Lmtp, lmtp_post, message, new_district, posts,
 from conftest import SHARED
+from mailtest import (Listd, Lmtp, lmtp_post, message, new_district, posts,
                       queue_idle, raw_exchange, wait_until)
 
 LIST = "staff@north.example.org"
