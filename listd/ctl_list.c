@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/list_setting.h"
 #include "core/store_list.h"
 #include "core/store_member.h"
 #include "core/store_site.h"
@@ -42,115 +43,18 @@ const struct ctl_verb ctl_list_verbs[] = {
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
-/* One settable option: parse value into the list, or return a reason. */
-struct list_setting {
-	const char	*option;
-	const char	*(*apply)(struct list *, const char *);
-};
-
-#define ENUM_SETTER(fn, field, type, parse, choices)			\
-static const char *							\
-fn(struct list *l, const char *v)					\
-{									\
-	int x = parse(v);						\
-	if (x < 0)							\
-		return "expected one of: " choices;			\
-	l->field = (type)x;						\
-	return NULL;							\
-}
-
-ENUM_SETTER(set_policy, policy, enum post_policy, model_policy_parse,
-    "open, members, moderated, announce")
-ENUM_SETTER(set_nonmember, nonmember, enum nonmember_action,
-    model_nonmember_parse, "hold, reject, discard")
-ENUM_SETTER(set_dmarc, dmarc, enum dmarc_mode, model_dmarc_parse,
-    "leave, rewrite")
-ENUM_SETTER(set_subscribe, subscribe, enum subscribe_policy,
-    model_subscribe_parse, "open, confirm, approve, closed")
-ENUM_SETTER(set_personalize, personalize, enum personalize_mode,
-    model_personalize_parse, "auto, yes, no")
-ENUM_SETTER(set_digest_format, digest_format, enum digest_format,
-    model_digest_format_parse, "mime, rfc1153")
-
-static const char *
-set_description(struct list *l, const char *v)
-{
-	if (!model_text_valid(v, DESC_MAX, 1))
-		return "must be UTF-8 text of at most 1000 bytes";
-	snprintf(l->description, sizeof(l->description), "%s", v);
-	return NULL;
-}
-
-static const char *
-set_archive(struct list *l, const char *v)
-{
-	if (strcmp(v, "public") == 0)
-		l->archive_public = 1;
-	else if (strcmp(v, "private") == 0)
-		l->archive_public = 0;
-	else
-		return "expected public or private";
-	return NULL;
-}
-
-static const char *
-set_prefix(struct list *l, const char *v)
-{
-	if (!model_text_valid(v, PREFIX_MAX, 0))
-		return "must be one line of UTF-8 text, at most 64 bytes";
-	snprintf(l->subject_prefix, sizeof(l->subject_prefix), "%s", v);
-	return NULL;
-}
-
-static const char *
-set_footer(struct list *l, const char *v)
-{
-	if (!model_text_valid(v, FOOTER_MAX, 1))
-		return "must be UTF-8 text of at most 2000 bytes";
-	snprintf(l->footer, sizeof(l->footer), "%s", v);
-	return NULL;
-}
-
-static const char *
-set_max_size(struct list *l, const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 0 || n > 1024L * 1024 * 1024)
-		return "expected a number of bytes (0 for the site limit)";
-	l->max_size = n;
-	return NULL;
-}
-
-static const struct list_setting settings[] = {
-	{ "description", set_description },
-	{ "policy", set_policy },
-	{ "nonmember", set_nonmember },
-	{ "dmarc", set_dmarc },
-	{ "subscribe", set_subscribe },
-	{ "archive", set_archive },
-	{ "subject-prefix", set_prefix },
-	{ "footer", set_footer },
-	{ "max-size", set_max_size },
-	{ "personalize", set_personalize },
-	{ "digest-format", set_digest_format },
-};
-
 static int
 apply_settings(struct ctl *c, struct list *l, int *n_changed)
 {
 	*n_changed = 0;
-	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
-		const char *v = ctl_opt(c, settings[i].option), *why;
+	for (size_t i = 0; i < n_list_settings; i++) {
+		const char *v = ctl_opt(c, list_settings[i].option), *why;
 
 		if (v == NULL)
 			continue;
-		if ((why = settings[i].apply(l, v)) != NULL)
+		if ((why = list_settings[i].set(l, v)) != NULL)
 			return ctl_fail(c, ST_USAGE, "--%s \"%s\": %s",
-			    settings[i].option, v, why);
+			    list_settings[i].option, v, why);
 		(*n_changed)++;
 	}
 	return 0;
