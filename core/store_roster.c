@@ -37,7 +37,7 @@ enum status
 store_roster_source_get(struct store *s, struct roster_source_conf *out)
 {
 	static const char sql[] = "SELECT type, path, query, max_remove_percent,"
-	    " max_errors, interval_hours, updated FROM roster_source";
+	    " max_errors, interval_hours, updated, settings FROM roster_source";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 	int err;
@@ -54,6 +54,7 @@ store_roster_source_get(struct store *s, struct roster_source_conf *out)
 		out->max_errors = sqlite3_column_int(st, 4);
 		out->interval_hours = sqlite3_column_int(st, 5);
 		out->updated = sqlite3_column_int64(st, 6);
+		store_col_text(st, 7, out->settings, sizeof(out->settings));
 		rc = ST_OK;
 	} else
 		rc = err == SQLITE_DONE ? ST_NOTFOUND :
@@ -67,7 +68,8 @@ store_roster_source_set(struct store *s, struct roster_source_conf *c)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO roster_source (id,"
 	    " type, path, query, max_remove_percent, max_errors,"
-	    " interval_hours, updated) VALUES (1, ?, ?, ?, ?, ?, ?, ?)";
+	    " interval_hours, updated, settings)"
+	    " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
@@ -80,6 +82,7 @@ store_roster_source_set(struct store *s, struct roster_source_conf *c)
 	sqlite3_bind_int(st, 5, c->max_errors);
 	sqlite3_bind_int(st, 6, c->interval_hours);
 	sqlite3_bind_int64(st, 7, c->updated);
+	sqlite3_bind_text(st, 8, c->settings, -1, SQLITE_STATIC);
 	return store_exec_stmt(s, st, "roster_source_set");
 }
 

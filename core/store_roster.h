@@ -18,6 +18,7 @@
 
 #define ROSTER_PATH_MAX		1024
 #define ROSTER_QUERY_MAX	4000
+#define ROSTER_SETTINGS_MAX	4000
 #define ROSTER_EXPR_MAX		2000
 #define ROSTER_INCLUDES_MAX	1000
 #define ROSTER_ID_MAX		256
@@ -27,6 +28,9 @@ struct roster_source_conf {
 	char	type[16];			/* "csv", "sqlite" */
 	char	path[ROSTER_PATH_MAX + 1];
 	char	query[ROSTER_QUERY_MAX + 1];	/* sqlite only */
+	/* Further settings, one "key=value" per line (host, user,
+	 * password-file, base, map-address, ...); see source_setting(). */
+	char	settings[ROSTER_SETTINGS_MAX + 1];
 	int	max_remove_percent;		/* guard; default 10 */
 	int	max_errors;			/* bad rows tolerated */
 	int	interval_hours;			/* expected sync interval */

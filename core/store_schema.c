@@ -271,6 +271,10 @@ static const struct migration roster_district[] = {
 	  " renames INTEGER NOT NULL,"
 	  " state TEXT NOT NULL,"
 	  " PRIMARY KEY (run_id, list_name));" },
+	/* Settings of network sources (MySQL, LDAP): "key=value" lines. */
+	{ 2,
+	  "ALTER TABLE roster_source ADD COLUMN settings TEXT NOT NULL"
+	  " DEFAULT '';" },
 };
 
 /* Content policies (core/store_policy.c): rules by kind and pattern with an

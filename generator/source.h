@@ -57,6 +57,21 @@ char		*source_column_dup(const char *name);
 /* Is type a known source type? */
 int		source_type_valid(const char *type);
 
+#define SOURCE_SETTING_KEY_MAX	64
+
+/* Setting key of conf (see roster_source_conf.settings) copied into buf
+ * (truncated to len); buf, or NULL when the key is not set. */
+const char	*source_setting(const struct roster_source_conf *conf,
+		    const char *key, char *buf, size_t len);
+/* Set key to value, or remove it when value is NULL. ST_USAGE with a
+ * message in err for a bad key, a value with control characters, or
+ * settings grown past their bound. */
+enum status	source_setting_put(struct roster_source_conf *conf,
+		    const char *key, const char *value, char *err,
+		    size_t err_len);
+/* Is key one whose value must never be shown (a password given inline)? */
+int		source_setting_secret(const char *key);
+
 extern const struct source_ops source_csv_ops;
 extern const struct source_ops source_sqlite_ops;
 

@@ -55,6 +55,9 @@ int	ctl_fail(struct ctl *c, enum status st, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Value of option name, or NULL when not given. */
 const char *ctl_opt(const struct ctl *c, const char *name);
+/* Repeated option name: the value of the next occurrence at or after *i
+ * (start with *i = 0), advancing *i past it; NULL when there is none. */
+const char *ctl_opt_next(const struct ctl *c, const char *name, int *i);
 /* Was flag name given? */
 int	ctl_flag(const struct ctl *c, const char *name);
 /* The site store, opened on first use. NULL after reporting an error. */

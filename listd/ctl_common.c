@@ -35,6 +35,19 @@ ctl_opt(const struct ctl *c, const char *name)
 	return NULL;
 }
 
+const char *
+ctl_opt_next(const struct ctl *c, const char *name, int *i)
+{
+	for (; *i < c->n_opts; (*i)++)
+		if (strcmp(c->opts[*i].name, name) == 0) {
+			const char *v = c->opts[*i].value;
+
+			(*i)++;
+			return v ? v : "";
+		}
+	return NULL;
+}
+
 int
 ctl_flag(const struct ctl *c, const char *name)
 {

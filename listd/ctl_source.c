@@ -17,11 +17,14 @@ static int source_show(struct ctl *);
 
 const struct ctl_verb ctl_source_verbs[] = {
 	{ "set", "type=,path=,query=,max-remove-percent=,max-errors=,"
-	  "interval-hours=", 1, 1,
+	  "interval-hours=,setting=,unset=", 1, 1,
 	  "set DISTRICT [--type csv|sqlite] [--path FILE] [--query SQL] "
+	  "[--setting KEY=VALUE]... [--unset KEY]... "
 	  "[--max-remove-percent N] [--max-errors N] [--interval-hours N]",
 	  "configure the district's directory source: a CSV export, or an "
-	  "SQLite database read with one SELECT; the guard refuses a list when "
+	  "SQLite database read with one SELECT; --setting gives a network "
+	  "source its further settings (repeat it; --unset removes one); the "
+	  "guard refuses a list when "
 	  "a run would remove more than N% of it (default 10), a run with more "
 	  "than --max-errors bad rows applies nothing (default 10), and status "
 	  "reports the source overdue after --interval-hours (default 26)",
@@ -68,6 +71,33 @@ set_path(struct ctl *c, const char *v, struct roster_source_conf *conf)
 	return 0;
 }
 
+/* --setting KEY=VALUE and --unset KEY, each repeatable. */
+static int
+apply_settings(struct ctl *c, struct roster_source_conf *conf)
+{
+	char key[SOURCE_SETTING_KEY_MAX + 2], err[256];
+	const char *v, *eq;
+	int i = 0;
+
+	while ((v = ctl_opt_next(c, "setting", &i)) != NULL) {
+		if ((eq = strchr(v, '=')) == NULL ||
+		    (size_t)(eq - v) >= sizeof(key))
+			return ctl_fail(c, ST_USAGE, "--setting \"%.64s\": "
+			    "expected KEY=VALUE", v);
+		memcpy(key, v, (size_t)(eq - v));
+		key[eq - v] = '\0';
+		if (source_setting_put(conf, key, eq + 1, err,
+		    sizeof(err)) != ST_OK)
+			return ctl_fail(c, ST_USAGE, "%s", err);
+	}
+	i = 0;
+	while ((v = ctl_opt_next(c, "unset", &i)) != NULL)
+		if (source_setting_put(conf, v, NULL, err, sizeof(err)) !=
+		    ST_OK)
+			return ctl_fail(c, ST_USAGE, "%s", err);
+	return 0;
+}
+
 static int
 apply_options(struct ctl *c, struct roster_source_conf *conf)
 {
@@ -88,6 +118,8 @@ apply_options(struct ctl *c, struct roster_source_conf *conf)
 		    ROSTER_QUERY_MAX);
 	if (query)
 		snprintf(conf->query, sizeof(conf->query), "%s", query);
+	if ((rc = apply_settings(c, conf)) != 0)
+		return rc;
 	if (conf->type[0] == '\0' || conf->path[0] == '\0')
 		return ctl_fail(c, ST_USAGE, "a new source needs --type and "
 		    "--path");
@@ -136,6 +168,33 @@ out:
 	return rc;
 }
 
+/* Print each setting as "KEY: VALUE" (or into j), secrets hidden. */
+static void
+show_settings(const struct roster_source_conf *conf, struct json *j)
+{
+	const char *p = conf->settings;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char key[SOURCE_SETTING_KEY_MAX + 1], value[1024];
+
+		if (eq != NULL && eq < p + n &&
+		    (size_t)(eq - p) < sizeof(key)) {
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
+			snprintf(value, sizeof(value), "%.*s",
+			    (int)(n - (size_t)(eq - p) - 1), eq + 1);
+			if (source_setting_secret(key))
+				snprintf(value, sizeof(value), "(hidden)");
+			if (j != NULL)
+				json_kv_str(j, key, value);
+			else
+				printf("%s: %s\n", key, value);
+		}
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 static int
 source_show(struct ctl *c)
 {
@@ -161,6 +220,7 @@ source_show(struct ctl *c)
 		printf("max-remove-percent: %d\nmax-errors: %d\n"
 		    "interval-hours: %d\n", conf.max_remove_percent,
 		    conf.max_errors, conf.interval_hours);
+		show_settings(&conf, NULL);
 		return 0;
 	}
 	ctl_json_begin(&j, 1 << 20);
@@ -172,6 +232,10 @@ source_show(struct ctl *c)
 	json_kv_int(&j, "max_remove_percent", conf.max_remove_percent);
 	json_kv_int(&j, "max_errors", conf.max_errors);
 	json_kv_int(&j, "interval_hours", conf.interval_hours);
+	json_key(&j, "settings");
+	json_obj_begin(&j);
+	show_settings(&conf, &j);
+	json_obj_end(&j);
 	json_obj_end(&j);
 	return ctl_json_end(&j);
 }

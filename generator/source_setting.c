@@ -1,0 +1,117 @@
+/* source_setting.c - the "key=value" settings of a directory source (host,
+ * user, password-file, base, map-address, ...), kept one per line in
+ * roster_source_conf.settings. Network sources (MySQL, LDAP) read theirs
+ * with source_setting(); listctl and the web write them with
+ * source_setting_put(). */
+#include <stdio.h>
+#include <string.h>
+
+#include "generator/source.h"
+
+/* Keys are short lower-case words with digits and dashes. */
+static int
+key_valid(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n == 0 || n > SOURCE_SETTING_KEY_MAX)
+		return 0;
+	for (const char *p = key; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* Values are one line of text: no control characters. */
+static int
+value_valid(const char *value)
+{
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Find key's line in settings: its start and the end (past the '\n'). */
+static const char *
+find_line(const char *settings, const char *key, const char **end)
+{
+	size_t klen = strlen(key);
+	const char *p = settings;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		const char *stop = nl ? nl + 1 : p + strlen(p);
+
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			*end = stop;
+			return p;
+		}
+		p = stop;
+	}
+	return NULL;
+}
+
+const char *
+source_setting(const struct roster_source_conf *conf, const char *key,
+    char *buf, size_t len)
+{
+	const char *end, *line = find_line(conf->settings, key, &end);
+	size_t n;
+
+	if (line == NULL || len == 0)
+		return NULL;
+	line += strlen(key) + 1;
+	n = (size_t)(end - line);
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+enum status
+source_setting_put(struct roster_source_conf *conf, const char *key,
+    const char *value, char *err, size_t err_len)
+{
+	char rest[sizeof(conf->settings)];
+	const char *end, *line;
+	size_t used;
+
+	if (!key_valid(key)) {
+		snprintf(err, err_len, "setting \"%.64s\": a name of letters, "
+		    "digits and dashes expected", key);
+		return ST_USAGE;
+	}
+	if (value != NULL && !value_valid(value)) {
+		snprintf(err, err_len, "setting %s: the value has control "
+		    "characters", key);
+		return ST_USAGE;
+	}
+	if ((line = find_line(conf->settings, key, &end)) != NULL) {
+		snprintf(rest, sizeof(rest), "%s", end);
+		snprintf(conf->settings + (line - conf->settings),
+		    sizeof(conf->settings) - (size_t)(line - conf->settings),
+		    "%s", rest);
+	}
+	if (value == NULL)
+		return ST_OK;
+	used = strlen(conf->settings);
+	if (used + strlen(key) + strlen(value) + 2 >= sizeof(conf->settings)) {
+		snprintf(err, err_len, "setting %s: the settings would be "
+		    "longer than %zu bytes", key, sizeof(conf->settings) - 1);
+		return ST_USAGE;
+	}
+	snprintf(conf->settings + used, sizeof(conf->settings) - used,
+	    "%s=%s\n", key, value);
+	return ST_OK;
+}
+
+int
+source_setting_secret(const char *key)
+{
+	return strstr(key, "password") != NULL && strstr(key, "file") == NULL;
+}
