@@ -6,24 +6,6 @@
 #include "core/store_int.h"
 #include "core/store_roster.h"
 
-static enum status step_each(struct store *, sqlite3_stmt *, const char *,
-    int (*)(sqlite3_stmt *, void *), void *);
-
-/* Step st to the end, calling row(st, ctx) per row; non-zero stops. */
-static enum status
-step_each(struct store *s, sqlite3_stmt *st, const char *what,
-    int (*row)(sqlite3_stmt *, void *), void *ctx)
-{
-	int err;
-
-	while ((err = sqlite3_step(st)) == SQLITE_ROW)
-		if (row(st, ctx))
-			break;
-	sqlite3_reset(st);
-	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
-	    store_status(s, err, what);
-}
-
 void
 store_roster_source_defaults(struct roster_source_conf *c)
 {
@@ -162,7 +144,7 @@ store_roster_def_each(struct store *s,
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	return step_each(s, st, "roster_def_each", def_row, &e);
+	return store_row_each(s, st, def_row, &e, "roster_def_each");
 }
 
 enum status
@@ -209,7 +191,7 @@ store_roster_list_each(struct store *s,
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	return step_each(s, st, "roster_list_each", list_row, &e);
+	return store_row_each(s, st, list_row, &e, "roster_list_each");
 }
 
 enum status
@@ -271,7 +253,7 @@ store_roster_exclusion_each(struct store *s, int64_t list_id,
 	if (st == NULL)
 		return ST_INTERNAL;
 	sqlite3_bind_int64(st, 1, list_id);
-	return step_each(s, st, "roster_exclusion_each", exclusion_row, &e);
+	return store_row_each(s, st, exclusion_row, &e, "roster_exclusion_each");
 }
 
 static enum status
@@ -393,5 +375,5 @@ store_roster_run_list_each(struct store *s, int64_t run_id,
 	if (st == NULL)
 		return ST_INTERNAL;
 	sqlite3_bind_int64(st, 1, run_id);
-	return step_each(s, st, "roster_run_list_each", run_list_row, &e);
+	return store_row_each(s, st, run_list_row, &e, "roster_run_list_each");
 }

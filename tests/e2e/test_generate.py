@@ -305,3 +305,39 @@ def test_p8_a_killed_run_leaves_yesterdays_roster(ctl, tmp_path):
     assert after == before
     ctl.run("generate", "--district", "n", check=0)
     assert len(ctl.json("member", "list", "staff@n.example.org")) == 3
+
+
+def test_source_settings_are_kept_shown_and_secrets_hidden(ctl, tmp_path):
+    make_district(ctl, tmp_path)
+    rc, _, err = ctl.run("source", "set", "north", "--setting",
+                         "host=db.north.org", "--setting",
+                         "base=ou=People,dc=north,dc=org", "--setting",
+                         "password=s3cret-Value", "--setting", "user=reader")
+    assert rc == 0, err
+    rc, _, err = ctl.run("source", "set", "north", "--unset", "user",
+                         "--setting", "host=db2.north.org")
+    assert rc == 0, err
+    rc, out, _ = ctl.run("source", "show", "north")
+    assert "host: db2.north.org" in out
+    assert "base: ou=People,dc=north,dc=org" in out
+    assert "user:" not in out and "s3cret-Value" not in out
+    assert "password: (hidden)" in out
+    shown = ctl.json("source", "show", "north")
+    assert shown["settings"] == {"base": "ou=People,dc=north,dc=org",
+                                 "password": "(hidden)",
+                                 "host": "db2.north.org"}
+    # The CSV source itself still runs with settings it does not use.
+    assert run(ctl)["applied"]
+
+
+def test_source_settings_hostile_keys_and_values_refused(ctl, tmp_path):
+    make_district(ctl, tmp_path)
+    for bad in ("BAD=1", "no-equals", "=value", "a b=1", "x" * 70 + "=1",
+                "host=line\x01break"):
+        rc, _, err = ctl.run("source", "set", "north", "--setting", bad)
+        assert rc == 64, (bad, err)
+        assert "setting" in err
+    rc, _, err = ctl.run("source", "set", "north", "--setting",
+                         "big=" + "v" * 5000)
+    assert rc == 64 and "longer than" in err
+    assert ctl.json("source", "show", "north")["settings"] == {}
