@@ -184,6 +184,23 @@ store_row_each(struct store *s, sqlite3_stmt *st,
 	return err == SQLITE_DONE ? ST_OK : store_status(s, err, what);
 }
 
+enum status
+store_row_ints(struct store *s, sqlite3_stmt *st, int64_t *out, int n,
+    const char *what)
+{
+	int err;
+
+	for (int i = 0; i < n; i++)
+		out[i] = 0;
+	if (st == NULL)
+		return ST_INTERNAL;
+	if ((err = sqlite3_step(st)) == SQLITE_ROW)
+		for (int i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return err == SQLITE_ROW ? ST_OK : store_status(s, err, what);
+}
+
 static enum status
 exec_sql(struct store *s, const char *sql, const char *what)
 {

@@ -9,17 +9,11 @@ store_health_queue_oldest(struct store *s, int64_t *created, int64_t *n)
 {
 	static const char sql[] = "SELECT coalesce(min(created), 0), count(*)"
 	    " FROM batch WHERE state = 'pending'";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
+	int64_t v[2];
+	enum status rc;
 
-	*created = *n = 0;
-	if (st == NULL)
-		return ST_INTERNAL;
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		*created = sqlite3_column_int64(st, 0);
-		*n = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "queue_oldest");
+	rc = store_row_ints(s, store_stmt(s, sql), v, 2, "queue_oldest");
+	*created = v[0];
+	*n = v[1];
+	return rc;
 }

@@ -47,6 +47,10 @@ enum status	 store_row_one(struct store *s, sqlite3_stmt *st,
 enum status	 store_row_each(struct store *s, sqlite3_stmt *st,
 		     int (*row)(sqlite3_stmt *, void *), void *ctx,
 		     const char *what);
+/* Step st once (an aggregate query) and read its first n columns as
+ * integers into out[0..n); all 0 and a status when it gives no row. */
+enum status	 store_row_ints(struct store *s, sqlite3_stmt *st,
+		     int64_t *out, int n, const char *what);
 /* Apply the migrations of the given kind (site or district). */
 enum status	 store_schema_apply(struct store *s);
 

@@ -182,15 +182,10 @@ store_member_count(struct store *s, int64_t list_id,
 	static const char sql[] = "SELECT count(*) FROM member" MEMBER_WHERE
 	    " AND ?6 = ?6 AND ?7 = ?7";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	bind_filter(st, list_id, f);
-	err = sqlite3_step(st);
-	*n = err == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "member_count");
+	if (st)
+		bind_filter(st, list_id, f);
+	return store_row_ints(s, st, n, 1, "member_count");
 }
 
 struct rcpt_walk {

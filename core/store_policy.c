@@ -58,15 +58,8 @@ static enum status
 count_rules(struct store *s, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM policy_rule";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
 
-	if (st == NULL)
-		return ST_INTERNAL;
-	err = sqlite3_step(st);
-	*n = err == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "policy_count");
+	return store_row_ints(s, store_stmt(s, sql), n, 1, "policy_count");
 }
 
 enum status

@@ -226,17 +226,10 @@ store_batch_pending(struct store *s, int64_t post_id, int64_t *n_rcpt)
 	static const char sql[] = "SELECT coalesce(sum(n_rcpt), 0) FROM batch"
 	    " WHERE post_id = ? AND state = 'pending'";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
 
-	*n_rcpt = 0;
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, post_id);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW)
-		*n_rcpt = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "batch_pending");
+	if (st)
+		sqlite3_bind_int64(st, 1, post_id);
+	return store_row_ints(s, st, n_rcpt, 1, "batch_pending");
 }
 
 enum status
@@ -261,19 +254,13 @@ store_queue_depth(struct store *s, int64_t *batches, int64_t *rcpts)
 {
 	static const char sql[] = "SELECT count(*), coalesce(sum(n_rcpt), 0)"
 	    " FROM batch WHERE state = 'pending'";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	int err;
+	int64_t v[2];
+	enum status rc;
 
-	*batches = *rcpts = 0;
-	if (st == NULL)
-		return ST_INTERNAL;
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		*batches = sqlite3_column_int64(st, 0);
-		*rcpts = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return err == SQLITE_ROW ? ST_OK : store_status(s, err, "queue_depth");
+	rc = store_row_ints(s, store_stmt(s, sql), v, 2, "queue_depth");
+	*batches = v[0];
+	*rcpts = v[1];
+	return rc;
 }
 
 enum status
