@@ -17,6 +17,7 @@ ifneq ($(SANITIZE),)
 endif
 CFLAGS  += $(CFLAGS_BASE) $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lcrypt -lpthread -lm
+LDLIBS  += -lldap -llber
 
 CORE_SRC      := $(wildcard core/*.c)
 GENERATOR_SRC := $(wildcard generator/*.c)

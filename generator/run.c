@@ -248,6 +248,8 @@ generator_run(struct store *s, const struct district *d,
 	if ((st = directory_load(&conf, &dir, err, sizeof(err))) != ST_OK) {
 		snprintf(res->run.message, sizeof(res->run.message), "%s; "
 		    "nothing was applied", err);
+		log_warnx("generator source-failed district=%s source=%s "
+		    "alert=\"%s\"", d->slug, res->run.source, res->run.message);
 		goto record;
 	}
 	rc.dir = dir;

@@ -9,6 +9,7 @@
 static const struct source_ops *const source_types[] = {
 	&source_csv_ops,
 	&source_sqlite_ops,
+	&source_ldap_ops,
 };
 
 #define N_TYPES (sizeof(source_types) / sizeof(source_types[0]))
@@ -52,7 +53,7 @@ source_open(const struct roster_source_conf *conf, struct source **out,
 	*out = NULL;
 	if (ops == NULL) {
 		snprintf(err, err_len, "unknown source type \"%s\" (expected "
-		    "csv or sqlite)", conf->type);
+		    "csv, sqlite or ldap)", conf->type);
 		return ST_CONFIG;
 	}
 	src = xcalloc(1, sizeof(*src));

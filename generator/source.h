@@ -69,10 +69,17 @@ const char	*source_setting(const struct roster_source_conf *conf,
 enum status	source_setting_put(struct roster_source_conf *conf,
 		    const char *key, const char *value, char *err,
 		    size_t err_len);
+/* The settings one by one, in the order they were set: start with *pos
+ * 0; key and value are copied (truncated to their lengths). key, or NULL
+ * after the last. */
+const char	*source_setting_next(const struct roster_source_conf *conf,
+		    size_t *pos, char *key, size_t key_len, char *value,
+		    size_t value_len);
 /* Is key one whose value must never be shown (a password given inline)? */
 int		source_setting_secret(const char *key);
 
 extern const struct source_ops source_csv_ops;
 extern const struct source_ops source_sqlite_ops;
+extern const struct source_ops source_ldap_ops;
 
 #endif

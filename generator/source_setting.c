@@ -115,3 +115,23 @@ source_setting_secret(const char *key)
 {
 	return strstr(key, "password") != NULL && strstr(key, "file") == NULL;
 }
+
+const char *
+source_setting_next(const struct roster_source_conf *conf, size_t *pos,
+    char *key, size_t key_len, char *value, size_t value_len)
+{
+	while (conf->settings[*pos] != '\0') {
+		const char *p = conf->settings + *pos;
+		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		*pos += n + (nl ? 1 : 0);
+		if (eq == NULL || eq >= p + n || (size_t)(eq - p) >= key_len)
+			continue;
+		snprintf(key, key_len, "%.*s", (int)(eq - p), p);
+		snprintf(value, value_len, "%.*s", (int)(n - (size_t)(eq - p) -
+		    1), eq + 1);
+		return key;
+	}
+	return NULL;
+}

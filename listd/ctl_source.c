@@ -1,5 +1,6 @@
 /* ctl_source.c - listctl source set|show: where a district's account
- * directory comes from (a CSV export or an SQLite database and query) and
+ * directory comes from (a CSV export, an SQLite database and query, or an
+ * LDAP directory) and
  * the generator's limits for it (removal guard, bad rows, sync interval). */
 #include <errno.h>
 #include <limits.h>
@@ -18,12 +19,25 @@ static int source_show(struct ctl *);
 const struct ctl_verb ctl_source_verbs[] = {
 	{ "set", "type=,path=,query=,max-remove-percent=,max-errors=,"
 	  "interval-hours=,setting=,unset=", 1, 1,
-	  "set DISTRICT [--type csv|sqlite] [--path FILE] [--query SQL] "
+	  "set DISTRICT [--type csv|sqlite|ldap] [--path FILE|URI] "
+	  "[--query SQL|FILTER] "
 	  "[--setting KEY=VALUE]... [--unset KEY]... "
 	  "[--max-remove-percent N] [--max-errors N] [--interval-hours N]",
-	  "configure the district's directory source: a CSV export, or an "
-	  "SQLite database read with one SELECT; --setting gives a network "
-	  "source its further settings (repeat it; --unset removes one); the "
+	  "configure the district's directory source: a CSV export, an "
+	  "SQLite database read with one SELECT, or an LDAP directory (--path "
+	  "ldap://HOST:PORT or ldaps://..., --query the search filter, "
+	  "default (mail=*)); --setting gives a network "
+	  "source its further settings (repeat it; --unset removes one); LDAP "
+	  "keys: base (required), scope sub|one, starttls yes|no, tls-ca FILE, "
+	  "bind-dn DN, bind-password-file FILE (mode 600), page-size N "
+	  "(default 500, 0 = no paging), timeout SECONDS (default 30), "
+	  "map-address (mail), map-name (displayName, else cn), map-id "
+	  "(entryUUID; objectGUID is shown as a GUID), role-attr ATTR with "
+	  "role-map.ROLE=v1,v2, role-group.ROLE=GROUP-DN (ROLE staff, student "
+	  "or utility; by memberOf or the group's member list), role-default "
+	  "ROLE, map.COLUMN=ATTR; sign-in: login yes|no, login-filter "
+	  "(default (uid=%s)), role-group.district-admin=DN, "
+	  "role-group.list-owner=DN; the "
 	  "guard refuses a list when "
 	  "a run would remove more than N% of it (default 10), a run with more "
 	  "than --max-errors bad rows applies nothing (default 10), and status "
@@ -54,7 +68,8 @@ int_opt(struct ctl *c, const char *name, long lo, long hi, int *out)
 	return 0;
 }
 
-/* An absolute path, so cron finds the file from any directory. */
+/* An absolute path, so cron finds the file from any directory; a URL
+ * (ldap://...) as it is. */
 static int
 set_path(struct ctl *c, const char *v, struct roster_source_conf *conf)
 {
@@ -63,7 +78,8 @@ set_path(struct ctl *c, const char *v, struct roster_source_conf *conf)
 	if (v[0] == '\0' || !model_text_valid(v, ROSTER_PATH_MAX, 0))
 		return ctl_fail(c, ST_USAGE, "--path: expected a file name of at "
 		    "most %d bytes without control characters", ROSTER_PATH_MAX);
-	if (v[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+	if (v[0] == '/' || strstr(v, "://") != NULL ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
 		snprintf(conf->path, sizeof(conf->path), "%s", v);
 	else if ((size_t)snprintf(conf->path, sizeof(conf->path), "%s/%s",
 	    cwd, v) >= sizeof(conf->path))
@@ -106,8 +122,8 @@ apply_options(struct ctl *c, struct roster_source_conf *conf)
 	int rc;
 
 	if (type && !source_type_valid(type))
-		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected csv or "
-		    "sqlite", type);
+		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected csv, "
+		    "sqlite or ldap", type);
 	if (type)
 		snprintf(conf->type, sizeof(conf->type), "%s", type);
 	if (path && (rc = set_path(c, path, conf)) != 0)
@@ -128,6 +144,10 @@ apply_options(struct ctl *c, struct roster_source_conf *conf)
 		    "(one SELECT returning address, role and other columns)");
 	if (strcmp(conf->type, "csv") == 0)
 		conf->query[0] = '\0';
+	if (strcmp(conf->type, "ldap") == 0 && strstr(conf->path, "://") ==
+	    NULL)
+		return ctl_fail(c, ST_USAGE, "an ldap source needs --path "
+		    "ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
 	if ((rc = int_opt(c, "max-remove-percent", 0, 100,
 	    &conf->max_remove_percent)) != 0 ||
 	    (rc = int_opt(c, "max-errors", 0, 1000000, &conf->max_errors)) != 0)
@@ -172,26 +192,17 @@ out:
 static void
 show_settings(const struct roster_source_conf *conf, struct json *j)
 {
-	const char *p = conf->settings;
+	char key[SOURCE_SETTING_KEY_MAX + 1], value[1024];
+	size_t pos = 0;
 
-	while (*p) {
-		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char key[SOURCE_SETTING_KEY_MAX + 1], value[1024];
-
-		if (eq != NULL && eq < p + n &&
-		    (size_t)(eq - p) < sizeof(key)) {
-			snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
-			snprintf(value, sizeof(value), "%.*s",
-			    (int)(n - (size_t)(eq - p) - 1), eq + 1);
-			if (source_setting_secret(key))
-				snprintf(value, sizeof(value), "(hidden)");
-			if (j != NULL)
-				json_kv_str(j, key, value);
-			else
-				printf("%s: %s\n", key, value);
-		}
-		p += n + (nl ? 1 : 0);
+	while (source_setting_next(conf, &pos, key, sizeof(key), value,
+	    sizeof(value)) != NULL) {
+		if (source_setting_secret(key))
+			snprintf(value, sizeof(value), "(hidden)");
+		if (j != NULL)
+			json_kv_str(j, key, value);
+		else
+			printf("%s: %s\n", key, value);
 	}
 }
 

@@ -4,10 +4,10 @@
 # and stops. Usage: deps.sh --build | --test | --demo | --bench
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev"
-TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs"
+BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev libldap2-dev"
+TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs slapd ldap-utils"
 DEMO_PKGS="python3 curl"
-BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2"
+BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2 slapd ldap-utils"
 
 missing=""
 need_pkg() {
@@ -51,6 +51,8 @@ echo "listd: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # postfix asks a question on install; answer it so nothing listens on port 25.
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
+# slapd: no database and no running system server; the tests start their own.
+echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
 apt-get update -q >/dev/null || true
 apt-get install -y -q --no-install-recommends$missing >/dev/null
 browser_npm "${1:---build}"

@@ -1,0 +1,321 @@
+/* ldap.c - connection settings, connecting and binding, filter escaping
+ * and DN comparison for the LDAP source and sign-in (ldap.h). Reading
+ * entries is source_ldap.c's job, checking a user's password
+ * ldap_login.c's. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "generator/ldap.h"
+#include "generator/source.h"
+
+#define PASSWORD_FILE_MAX	1024
+
+static int	int_setting(const struct roster_source_conf *, const char *,
+		    int, int, int, int *, char *, size_t);
+static enum status read_password(const char *, char *, size_t, char *,
+		    size_t);
+static enum status set_options(LDAP *, const struct ldapc_conf *, char *,
+		    size_t);
+
+/* Setting key as a whole number in [lo, hi] (def when unset); -1 and a
+ * message when it is not one. */
+static int
+int_setting(const struct roster_source_conf *conf, const char *key, int def,
+    int lo, int hi, int *out, char *err, size_t err_len)
+{
+	char v[32], *end;
+	long x;
+
+	*out = def;
+	if (source_setting(conf, key, v, sizeof(v)) == NULL)
+		return 0;
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || end == v || *end || x < lo || x > hi) {
+		snprintf(err, err_len, "setting %s \"%s\": expected a whole "
+		    "number from %d to %d", key, v, lo, hi);
+		return -1;
+	}
+	*out = (int)x;
+	return 0;
+}
+
+enum status
+ldapc_conf_read(const struct roster_source_conf *conf, struct ldapc_conf *out,
+    char *err, size_t err_len)
+{
+	char v[32];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->uri, sizeof(out->uri), "%s", conf->path);
+	if (strncasecmp(out->uri, "ldap://", 7) != 0 &&
+	    strncasecmp(out->uri, "ldaps://", 8) != 0) {
+		snprintf(err, err_len, "%s: an LDAP source's path is its URI "
+		    "(ldap://HOST[:PORT] or ldaps://HOST[:PORT])", conf->path);
+		return ST_CONFIG;
+	}
+	if (source_setting(conf, "starttls", v, sizeof(v)) != NULL) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			snprintf(err, err_len, "setting starttls \"%s\": "
+			    "expected yes or no", v);
+			return ST_CONFIG;
+		}
+		out->starttls = strcmp(v, "yes") == 0;
+	}
+	if (out->starttls && strncasecmp(out->uri, "ldaps://", 8) == 0) {
+		snprintf(err, err_len, "%s: ldaps:// is TLS already; unset "
+		    "starttls", conf->path);
+		return ST_CONFIG;
+	}
+	source_setting(conf, "tls-ca", out->tls_ca, sizeof(out->tls_ca));
+	source_setting(conf, "bind-dn", out->bind_dn, sizeof(out->bind_dn));
+	source_setting(conf, "bind-password-file", out->password_file,
+	    sizeof(out->password_file));
+	if (out->bind_dn[0] && out->password_file[0] == '\0') {
+		snprintf(err, err_len, "setting bind-dn needs "
+		    "bind-password-file (a file only its owner can read)");
+		return ST_CONFIG;
+	}
+	if (source_setting(conf, "base", out->base, sizeof(out->base)) ==
+	    NULL || out->base[0] == '\0') {
+		snprintf(err, err_len, "an LDAP source needs the setting base "
+		    "(the DN to search under)");
+		return ST_CONFIG;
+	}
+	out->scope = LDAP_SCOPE_SUBTREE;
+	if (source_setting(conf, "scope", v, sizeof(v)) != NULL) {
+		if (strcmp(v, "one") == 0)
+			out->scope = LDAP_SCOPE_ONELEVEL;
+		else if (strcmp(v, "sub") != 0) {
+			snprintf(err, err_len, "setting scope \"%s\": expected "
+			    "sub or one", v);
+			return ST_CONFIG;
+		}
+	}
+	if (int_setting(conf, "timeout", LDAPC_TIMEOUT_DEFAULT, 1, 3600,
+	    &out->timeout, err, err_len) == -1 ||
+	    int_setting(conf, "page-size", LDAPC_PAGE_DEFAULT, 0, 100000,
+	    &out->page_size, err, err_len) == -1)
+		return ST_CONFIG;
+	return ST_OK;
+}
+
+/* The bind password: the first line of path, which only its owner may
+ * read. */
+static enum status
+read_password(const char *path, char *pw, size_t len, char *err,
+    size_t err_len)
+{
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, err_len, "bind-password-file %s: %s", path,
+		    strerror(errno));
+		return ST_CONFIG;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (sb.st_mode & 077) != 0) {
+		close(fd);
+		snprintf(err, err_len, "bind-password-file %s: must be a "
+		    "file only its owner can read (chmod 600)", path);
+		return ST_CONFIG;
+	}
+	n = read(fd, pw, len - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	pw[n] = '\0';
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (pw[0] == '\0') {
+		snprintf(err, err_len, "bind-password-file %s: empty", path);
+		return ST_CONFIG;
+	}
+	return ST_OK;
+}
+
+void
+ldapc_error(LDAP *ld, int rc, const char *what, char *err, size_t err_len)
+{
+	char *diag = NULL;
+
+	if (ld != NULL)
+		(void)ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	snprintf(err, err_len, "%s: %s%s%s", what, ldap_err2string(rc),
+	    diag && *diag ? " - " : "", diag && *diag ? diag : "");
+	if (diag)
+		ldap_memfree(diag);
+}
+
+/* Protocol 3, no referrals, timeouts, and the CA to trust. */
+static enum status
+set_options(LDAP *ld, const struct ldapc_conf *c, char *err, size_t err_len)
+{
+	struct timeval tv = { c->timeout, 0 };
+	int v3 = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+
+	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3) != 0 ||
+	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != 0 ||
+	    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != 0 ||
+	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != 0) {
+		snprintf(err, err_len, "%s: cannot set connection options",
+		    c->uri);
+		return ST_INTERNAL;
+	}
+	if (!c->starttls && strncasecmp(c->uri, "ldaps://", 8) != 0)
+		return ST_OK;
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) != 0 ||
+	    (c->tls_ca[0] && ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE,
+	    c->tls_ca) != 0) ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != 0) {
+		snprintf(err, err_len, "%s: cannot set up TLS (tls-ca %s)",
+		    c->uri, c->tls_ca[0] ? c->tls_ca : "unset");
+		return ST_CONFIG;
+	}
+	return ST_OK;
+}
+
+enum status
+ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err, size_t err_len)
+{
+	char pw[PASSWORD_FILE_MAX], what[ROSTER_PATH_MAX + 64];
+	LDAP *ld = NULL;
+	enum status st;
+	int rc;
+
+	*out = NULL;
+	if (c->bind_dn[0] && (st = read_password(c->password_file, pw,
+	    sizeof(pw), err, err_len)) != ST_OK)
+		return st;
+	if ((rc = ldap_initialize(&ld, c->uri)) != LDAP_SUCCESS) {
+		snprintf(err, err_len, "%s: %s", c->uri, ldap_err2string(rc));
+		return ST_CONFIG;
+	}
+	if ((st = set_options(ld, c, err, err_len)) != ST_OK)
+		goto fail;
+	if (c->starttls && (rc = ldap_start_tls_s(ld, NULL, NULL)) !=
+	    LDAP_SUCCESS) {
+		snprintf(what, sizeof(what), "%s: StartTLS failed", c->uri);
+		ldapc_error(ld, rc, what, err, err_len);
+		st = ST_TEMP;
+		goto fail;
+	}
+	if (c->bind_dn[0]) {
+		st = ldapc_bind(ld, c->bind_dn, pw, err, err_len);
+		explicit_bzero(pw, sizeof(pw));
+		if (st != ST_OK) {
+			st = ST_TEMP;
+			goto fail;
+		}
+	}
+	*out = ld;
+	return ST_OK;
+fail:
+	explicit_bzero(pw, sizeof(pw));
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	return st;
+}
+
+enum status
+ldapc_bind(LDAP *ld, const char *dn, const char *password, char *err,
+    size_t err_len)
+{
+	struct berval cred;
+	char what[LDAPC_DN_MAX + 16];
+	int rc;
+
+	if (password == NULL || password[0] == '\0') {
+		snprintf(err, err_len, "bind as %s: empty password refused",
+		    dn);
+		return ST_DENIED;
+	}
+	cred.bv_val = (char *)password;
+	cred.bv_len = strlen(password);
+	rc = ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+	    NULL);
+	if (rc == LDAP_SUCCESS)
+		return ST_OK;
+	snprintf(what, sizeof(what), "bind as %s", dn);
+	ldapc_error(ld, rc, what, err, err_len);
+	return rc == LDAP_INVALID_CREDENTIALS || rc == LDAP_INAPPROPRIATE_AUTH ||
+	    rc == LDAP_UNWILLING_TO_PERFORM ? ST_DENIED : ST_TEMP;
+}
+
+long
+ldapc_escape(const char *value, size_t n, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)value[i];
+		int esc = ch == '*' || ch == '(' || ch == ')' || ch == '\\' ||
+		    ch == '\0';
+
+		if (o + (esc ? 3 : 1) >= len)
+			return -1;
+		if (esc) {
+			out[o++] = '\\';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 0xf];
+		} else
+			out[o++] = (char)ch;
+	}
+	if (o >= len)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}
+
+int
+ldapc_filter(const char *template, const char *value, char *out, size_t len)
+{
+	char esc[LDAPC_FILTER_MAX];
+	size_t o = 0, tn = strlen(template);
+	long en;
+
+	if (tn < 2 || template[0] != '(' || template[tn - 1] != ')')
+		return -1;
+	if ((en = ldapc_escape(value, strlen(value), esc, sizeof(esc))) < 0)
+		return -1;
+	for (const char *p = template; *p; p++) {
+		const char *piece = p[0] == '%' && p[1] == 's' ? esc : p;
+		size_t pn = piece == esc ? (size_t)en : 1;
+
+		if (o + pn >= len)
+			return -1;
+		memcpy(out + o, piece, pn);
+		o += pn;
+		if (piece == esc)
+			p++;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+char *
+ldapc_dn_norm(const char *dn, char *out, size_t len)
+{
+	char *norm = NULL;
+
+	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &norm,
+	    LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || norm == NULL ||
+	    strlen(norm) >= len) {
+		if (norm)
+			ldap_memfree(norm);
+		return NULL;
+	}
+	for (size_t i = 0; norm[i]; i++)
+		out[i] = (char)tolower((unsigned char)norm[i]);
+	out[strlen(norm)] = '\0';
+	ldap_memfree(norm);
+	return out;
+}

@@ -1,0 +1,68 @@
+/* ldap.h - what the LDAP directory source (source_ldap.c) and the LDAP
+ * sign-in (ldap_login.c) share: a district's connection settings read from
+ * its source settings, opening a bound connection (StartTLS or LDAPS, bind
+ * DN and a password file), RFC 4515 escaping of filter values, and group
+ * DN comparison. Inside generator/ only; the rest of listd sees
+ * generator.h. */
+#ifndef LISTD_GENERATOR_LDAP_H
+#define LISTD_GENERATOR_LDAP_H
+
+#include <stddef.h>
+
+#include <ldap.h>
+
+#include "core/status.h"
+#include "core/store_roster.h"
+
+#define LDAPC_DN_MAX		1024
+#define LDAPC_FILTER_MAX	4096
+#define LDAPC_TIMEOUT_DEFAULT	30	/* seconds */
+#define LDAPC_PAGE_DEFAULT	500
+
+struct ldapc_conf {
+	char	uri[ROSTER_PATH_MAX + 1];	/* the source's path */
+	int	starttls;
+	char	tls_ca[ROSTER_PATH_MAX + 1];
+	char	bind_dn[LDAPC_DN_MAX + 1];
+	char	password_file[ROSTER_PATH_MAX + 1];
+	char	base[LDAPC_DN_MAX + 1];
+	int	scope;				/* LDAP_SCOPE_SUBTREE, _ONELEVEL */
+	int	timeout;			/* seconds */
+	int	page_size;			/* 0: no paging */
+};
+
+/* Read conf's connection settings (uri from the path; starttls, tls-ca,
+ * bind-dn, bind-password-file, base, scope, timeout, page-size) into out.
+ * ST_CONFIG with a message in err for a missing base, a bad number or
+ * scope, LDAPS together with StartTLS, a bind DN without a password file. */
+enum status	ldapc_conf_read(const struct roster_source_conf *conf,
+		    struct ldapc_conf *out, char *err, size_t err_len);
+/* Connect to c->uri, start TLS when asked, and bind as c->bind_dn with the
+ * password from c->password_file (anonymous without a bind DN). ST_OK with
+ * *out set (caller frees with ldap_unbind_ext_s()); ST_CONFIG for a
+ * password file readable by group or others, or empty; ST_TEMP when the
+ * server cannot be reached, TLS fails or the bind is refused. */
+enum status	ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err,
+		    size_t err_len);
+/* Bind on ld as dn with password (simple bind). ST_OK; ST_DENIED for wrong
+ * credentials and for an empty password (never an unauthenticated bind);
+ * ST_TEMP when the server fails. */
+enum status	ldapc_bind(LDAP *ld, const char *dn, const char *password,
+		    char *err, size_t err_len);
+/* Escape value (n bytes; NUL allowed) for an LDAP filter (RFC 4515: '*',
+ * '(', ')', '\' and NUL as \2a \28 \29 \5c \00) into out. The length
+ * written, or -1 when out (len bytes with the NUL) is too small. */
+long		ldapc_escape(const char *value, size_t n, char *out, size_t len);
+/* Fill template's "%s" (every one) with value escaped. 0, or -1 when the
+ * result does not fit in len or the template is not "(...)". */
+int		ldapc_filter(const char *template, const char *value, char *out,
+		    size_t len);
+/* dn normalised for comparison (RFC 4514 form, lower case) into out;
+ * out, or NULL when dn is not a valid DN. */
+char		*ldapc_dn_norm(const char *dn, char *out, size_t len);
+/* A message for LDAP result code rc (with the server's diagnostic from ld
+ * when there is one) into err. */
+void		ldapc_error(LDAP *ld, int rc, const char *what, char *err,
+		    size_t err_len);
+
+#endif
