@@ -170,7 +170,7 @@ start_search(struct ldap_src *q, char *err, size_t err_len)
 		ldap_control_free(page);
 	if (rc != LDAP_SUCCESS) {
 		ldapc_error(q->ld, rc, "search", err, err_len);
-		return ST_TEMP;
+		return rc == LDAP_FILTER_ERROR ? ST_CONFIG : ST_TEMP;
 	}
 	return ST_OK;
 }

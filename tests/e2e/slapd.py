@@ -195,3 +195,73 @@ class Slapd:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Proxy:
+    """A loopback TCP relay in front of slapd that lets a test break the
+    server mid-answer: after `after` bytes from the server it calls
+    on_cut() (e.g. kill slapd) and, with hang=True, stops relaying without
+    closing (a server that no longer answers)."""
+
+    def __init__(self, target_port, after, on_cut=None, hang=False):
+        import threading
+        self.target = target_port
+        self.after = after
+        self.on_cut = on_cut
+        self.hang = hang
+        self.sent = 0
+        self.cut = threading.Event()
+        self.lsock = socket.socket()
+        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(8)
+        self.port = self.lsock.getsockname()[1]
+        self.uri = f"ldap://127.0.0.1:{self.port}"
+        self.socks = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                c, _ = self.lsock.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", self.target))
+            self.socks += [c, u]
+            threading.Thread(target=self._pump, args=(c, u, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(u, c, True), daemon=True).start()
+
+    def _pump(self, src, dst, from_server):
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            if from_server and self.cut.is_set() and self.hang:
+                continue
+            try:
+                dst.sendall(data)
+            except OSError:
+                break
+            if from_server:
+                self.sent += len(data)
+                if self.sent >= self.after and not self.cut.is_set():
+                    self.cut.set()
+                    if self.on_cut:
+                        self.on_cut()
+        if not (self.hang and self.cut.is_set()):
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        for s in [self.lsock, *self.socks]:
+            try:
+                s.close()
+            except OSError:
+                pass
