@@ -111,18 +111,32 @@ store_account_get_id(struct store *site, int64_t id, struct account *out)
 	return account_get_one(site, st, out);
 }
 
-enum status
-store_account_set_password(struct store *site, int64_t id, const char *hash)
+/* Run sql (an UPDATE with a text then the account id) for account id. */
+static enum status
+account_set_text(struct store *site, const char *sql, int64_t id,
+    const char *text, const char *what)
 {
-	static const char sql[] = "UPDATE account SET password_hash = ?"
-	    " WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(site, sql);
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
-	return store_exec_stmt(site, st, "account_set_password");
+	return store_exec_stmt(site, st, what);
+}
+
+enum status
+store_account_set_password(struct store *site, int64_t id, const char *hash)
+{
+	return account_set_text(site, "UPDATE account SET password_hash = ?"
+	    " WHERE id = ?", id, hash, "account_set_password");
+}
+
+enum status
+store_account_set_email(struct store *site, int64_t id, const char *email)
+{
+	return account_set_text(site, "UPDATE account SET email = ?"
+	    " WHERE id = ?", id, email, "account_set_email");
 }
 
 enum status
@@ -171,12 +185,11 @@ store_account_each(struct store *site,
 	    store_status(site, err, "account_each");
 }
 
-enum status
-store_role_add(struct store *site, int64_t account_id, const char *slug,
-    const char *role)
+/* Run sql with (account_id, slug, role) bound. */
+static enum status
+role_exec(struct store *site, const char *sql, int64_t account_id,
+    const char *slug, const char *role, const char *what)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO role (account_id,"
-	    " district_slug, role) VALUES (?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(site, sql);
 
 	if (st == NULL)
@@ -184,7 +197,25 @@ store_role_add(struct store *site, int64_t account_id, const char *slug,
 	sqlite3_bind_int64(st, 1, account_id);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	return store_exec_stmt(site, st, "role_add");
+	return store_exec_stmt(site, st, what);
+}
+
+enum status
+store_role_add(struct store *site, int64_t account_id, const char *slug,
+    const char *role)
+{
+	return role_exec(site, "INSERT OR IGNORE INTO role (account_id,"
+	    " district_slug, role) VALUES (?, ?, ?)", account_id, slug, role,
+	    "role_add");
+}
+
+enum status
+store_role_remove(struct store *site, int64_t account_id, const char *slug,
+    const char *role)
+{
+	return role_exec(site, "DELETE FROM role WHERE account_id = ? AND"
+	    " district_slug = ? AND role = ?", account_id, slug, role,
+	    "role_remove");
 }
 
 enum status

@@ -34,6 +34,8 @@ enum status	store_account_get_id(struct store *site, int64_t id,
 		    struct account *out);
 enum status	store_account_set_password(struct store *site, int64_t id,
 		    const char *hash);
+enum status	store_account_set_email(struct store *site, int64_t id,
+		    const char *email);
 /* Remove the account, its roles and sessions. ST_NOTFOUND when absent. */
 enum status	store_account_remove(struct store *site, const char *username);
 /* Each account in name order. */
@@ -42,6 +44,9 @@ enum status	store_account_each(struct store *site,
 
 /* District roles ("admin"). */
 enum status	store_role_add(struct store *site, int64_t account_id,
+		    const char *slug, const char *role);
+/* Take role in slug away (nothing when it was not held). */
+enum status	store_role_remove(struct store *site, int64_t account_id,
 		    const char *slug, const char *role);
 /* ST_OK when the account holds role in slug, ST_NOTFOUND otherwise. */
 enum status	store_role_has(struct store *site, int64_t account_id,

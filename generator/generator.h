@@ -58,4 +58,27 @@ char		*generator_summary(const struct district *d,
 enum status	generator_is_stale(struct store *s, int *is_stale,
 		    int64_t *last);
 
+/* Signing in to the web interface with a district's directory password
+ * (generator/ldap_login.c), set up in the district's source settings:
+ * login=yes, login-filter (default "(uid=%s)"), login-base (default base),
+ * role-group.district-admin and role-group.list-owner. */
+struct generator_login {
+	char	dn[1024];
+	char	address[ADDR_MAX + 1];		/* "" when the entry has none */
+	char	name[NAME_MAX_LEN + 1];
+	int	district_admin;			/* in the district-admin group */
+	int	list_owner;			/* in the list-owner group */
+	int	has_role;	/* in one of them, or neither is configured */
+};
+
+/* Find login's entry with the login filter (login escaped, RFC 4515) and
+ * bind as it with password. ST_OK with out filled when the password is
+ * right; ST_DENIED for an unknown or ambiguous login or a wrong or empty
+ * password; ST_CONFIG when the district has no LDAP sign-in (or a broken
+ * one); ST_TEMP when the directory cannot be reached. err says why, for
+ * the log (never for the person signing in). */
+enum status	generator_ldap_login(const struct roster_source_conf *conf,
+		    const char *login, const char *password,
+		    struct generator_login *out, char *err, size_t err_len);
+
 #endif

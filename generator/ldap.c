@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/xmem.h"
 #include "generator/ldap.h"
 #include "generator/source.h"
 
@@ -299,6 +300,54 @@ ldapc_filter(const char *template, const char *value, char *out, size_t len)
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+char *
+ldapc_value(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(ld, e, attr);
+	const unsigned char *b;
+	char *out;
+	int text = 1;
+
+	if (v == NULL || v[0] == NULL) {
+		ldap_value_free_len(v);
+		return NULL;
+	}
+	b = (const unsigned char *)v[0]->bv_val;
+	for (size_t i = 0; i < v[0]->bv_len; i++)
+		text &= b[i] != 0;
+	if (strcasecmp(attr, "objectGUID") == 0 && v[0]->bv_len == 16)
+		out = xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		    "%02x%02x%02x%02x%02x%02x", b[3], b[2], b[1], b[0], b[5],
+		    b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
+		    b[14], b[15]);
+	else if (text)
+		out = xstrndup(v[0]->bv_val, v[0]->bv_len);
+	else {
+		out = xcalloc(v[0]->bv_len * 2 + 1, 1);
+		for (size_t i = 0; i < v[0]->bv_len; i++)
+			snprintf(out + i * 2, 3, "%02x", b[i]);
+	}
+	ldap_value_free_len(v);
+	return out;
+}
+
+int
+ldapc_member_of(LDAP *ld, LDAPMessage *e, const char *group_norm)
+{
+	struct berval **v = ldap_get_values_len(ld, e, "memberOf");
+	char dn[LDAPC_DN_MAX + 1], norm[LDAPC_DN_MAX + 1];
+	int found = 0;
+
+	for (size_t i = 0; v && v[i] && !found; i++) {
+		snprintf(dn, sizeof(dn), "%.*s", (int)v[i]->bv_len,
+		    v[i]->bv_val);
+		found = ldapc_dn_norm(dn, norm, sizeof(norm)) &&
+		    strcmp(norm, group_norm) == 0;
+	}
+	ldap_value_free_len(v);
+	return found;
 }
 
 char *

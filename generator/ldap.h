@@ -57,6 +57,13 @@ long		ldapc_escape(const char *value, size_t n, char *out, size_t len);
  * result does not fit in len or the template is not "(...)". */
 int		ldapc_filter(const char *template, const char *value, char *out,
 		    size_t len);
+/* The first value of entry e's attribute attr as text (objectGUID as a
+ * GUID, other binary values as hex), or NULL when it has none. Caller
+ * frees with xfree(). */
+char		*ldapc_value(LDAP *ld, LDAPMessage *e, const char *attr);
+/* Does entry e's memberOf name the group whose normalised DN is
+ * group_norm (see ldapc_dn_norm)? */
+int		ldapc_member_of(LDAP *ld, LDAPMessage *e, const char *group_norm);
 /* dn normalised for comparison (RFC 4514 form, lower case) into out;
  * out, or NULL when dn is not a valid DN. */
 char		*ldapc_dn_norm(const char *dn, char *out, size_t len);

@@ -236,39 +236,6 @@ ldap_src_open(struct source *src, const struct roster_source_conf *conf,
 	return start_search(q, err, err_len);
 }
 
-/* The first value of attr as text: objectGUID as a GUID, other binary
- * values as hex. Caller frees with xfree(). */
-static char *
-first_value(struct ldap_src *q, LDAPMessage *e, const char *attr)
-{
-	struct berval **v = ldap_get_values_len(q->ld, e, attr);
-	const unsigned char *b;
-	char *out;
-	int text = 1;
-
-	if (v == NULL || v[0] == NULL) {
-		ldap_value_free_len(v);
-		return NULL;
-	}
-	b = (const unsigned char *)v[0]->bv_val;
-	for (size_t i = 0; i < v[0]->bv_len; i++)
-		text &= b[i] != 0;
-	if (strcasecmp(attr, "objectGUID") == 0 && v[0]->bv_len == 16)
-		out = xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		    "%02x%02x%02x%02x%02x%02x", b[3], b[2], b[1], b[0], b[5],
-		    b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
-		    b[14], b[15]);
-	else if (text)
-		out = xstrndup(v[0]->bv_val, v[0]->bv_len);
-	else {
-		out = xcalloc(v[0]->bv_len * 2 + 1, 1);
-		for (size_t i = 0; i < v[0]->bv_len; i++)
-			snprintf(out + i * 2, 3, "%02x", b[i]);
-	}
-	ldap_value_free_len(v);
-	return out;
-}
-
 /* Is value one of the comma-separated list (without case)? */
 static int
 in_list(const char *list, const char *value)
@@ -291,23 +258,11 @@ in_list(const char *list, const char *value)
 static int
 in_group(struct ldap_src *q, LDAPMessage *e, const char *dn_norm, int r)
 {
-	struct berval **v;
-	char dn[LDAPC_DN_MAX + 1], norm[LDAPC_DN_MAX + 1];
-	int found = 0;
-
 	if (q->group_members[r] == NULL)
 		return 0;
 	if (dn_norm && g_hash_table_contains(q->group_members[r], dn_norm))
 		return 1;
-	v = ldap_get_values_len(q->ld, e, "memberOf");
-	for (size_t i = 0; v && v[i] && !found; i++) {
-		snprintf(dn, sizeof(dn), "%.*s", (int)v[i]->bv_len,
-		    v[i]->bv_val);
-		found = ldapc_dn_norm(dn, norm, sizeof(norm)) &&
-		    strcmp(norm, q->group_dn[r]) == 0;
-	}
-	ldap_value_free_len(v);
-	return found;
+	return ldapc_member_of(q->ld, e, q->group_dn[r]);
 }
 
 /* The role: role-attr (through role-map), then groups in the order staff,
@@ -315,7 +270,7 @@ in_group(struct ldap_src *q, LDAPMessage *e, const char *dn_norm, int r)
 static char *
 entry_role(struct ldap_src *q, LDAPMessage *e)
 {
-	char *v = q->role_attr[0] ? first_value(q, e, q->role_attr) : NULL;
+	char *v = q->role_attr[0] ? ldapc_value(q->ld, e, q->role_attr) : NULL;
 	char *dn, norm[LDAPC_DN_MAX + 1], *dn_norm = NULL;
 	int r;
 
@@ -350,13 +305,14 @@ free_row(struct source *src, struct ldap_src *q)
 static void
 fill_row(struct source *src, struct ldap_src *q, LDAPMessage *e)
 {
-	q->vals[0] = first_value(q, e, q->id_attr);
-	q->vals[1] = first_value(q, e, q->addr_attr);
-	if ((q->vals[2] = first_value(q, e, q->name_attr)) == NULL)
-		q->vals[2] = first_value(q, e, "cn");
+	q->vals[0] = ldapc_value(q->ld, e, q->id_attr);
+	q->vals[1] = ldapc_value(q->ld, e, q->addr_attr);
+	if ((q->vals[2] = ldapc_value(q->ld, e, q->name_attr)) == NULL)
+		q->vals[2] = ldapc_value(q->ld, e, "cn");
 	q->vals[3] = entry_role(q, e);
 	for (size_t i = 0; i < q->n_maps; i++)
-		q->vals[FIXED_COLUMNS + i] = first_value(q, e, q->map_attr[i]);
+		q->vals[FIXED_COLUMNS + i] = ldapc_value(q->ld, e,
+		    q->map_attr[i]);
 	for (size_t i = 0; i < src->n_columns; i++)
 		if (q->vals[i] == NULL)
 			q->vals[i] = xstrdup("");

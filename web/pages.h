@@ -9,6 +9,8 @@
 void	page_login_form(struct req *r);
 void	page_login(struct req *r);
 void	page_logout(struct req *r);
+void	page_district_login_form(struct req *r);
+void	page_district_login(struct req *r);
 void	page_password_form(struct req *r);
 void	page_password(struct req *r);
 /* page_admin.c */

@@ -76,6 +76,8 @@ static const struct route routes[] = {
 	{ "POST", API "/lists/{l}/held/{*}", NEED_API_DISTRICT, ROUTE_NO_CSRF,
 	  api_held_decide },
 	{ "GET", API "/runs", NEED_API_DISTRICT, ROUTE_NO_CSRF, api_runs },
+	{ "GET", D "/login", NEED_PUBLIC, 0, page_district_login_form },
+	{ "POST", D "/login", NEED_PUBLIC, 0, page_district_login },
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
