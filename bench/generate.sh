@@ -4,6 +4,8 @@
 # ../shared/peers/measure.py (wall, peak RSS): the first run, a rerun with
 # no change, and a rerun with 5% churn (adds, removes, renames) — each
 # against sqlite3 .import of the same CSV files, measured in the same run.
+# The LDAP row (bench/generate-ldap.py, when slapd is installed) reads the
+# same accounts from a private slapd, against ldapsearch of the same rows.
 #   bench/generate.sh [--accounts N] [--districts D] [--workdir DIR]
 # Last line: key=value pairs with each figure and its ratio to the import.
 set -euo pipefail
@@ -57,6 +59,12 @@ cp "$WORK/churn/"*.csv "$WORK/live/"
 read -r churn_s churn_mb < <(measure churn "$ctl" generate --all)
 "$ctl" generate status | grep -c "applied" >/dev/null
 
+ldap_kv=""
+if [ -x /usr/sbin/slapd ] && [ -z "${NO_LDAP:-}" ]; then
+	ldap_kv=$(/usr/bin/python3 "$top/bench/generate-ldap.py" --work "$WORK" \
+		--districts "$D" --measure "$MEASURE" | tail -1)
+fi
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 peak=$(printf '%s\n' "$first_mb" "$same_mb" "$churn_mb" | sort -n | tail -1)
 printf '%-28s %8s %8s %10s\n' step wall_s peak_MB vs_import
@@ -64,4 +72,5 @@ printf '%-28s %8s %8s %10s\n' "sqlite3 .import (baseline)" "$imp_s" "$imp_mb" 1.
 printf '%-28s %8s %8s %10s\n' "first run" "$first_s" "$first_mb" "$(ratio "$first_s" "$imp_s")"
 printf '%-28s %8s %8s %10s\n' "rerun, no change" "$same_s" "$same_mb" "$(ratio "$same_s" "$imp_s")"
 printf '%-28s %8s %8s %10s\n' "rerun, 5% churn" "$churn_s" "$churn_mb" "$(ratio "$churn_s" "$imp_s")"
-echo "accounts=$N districts=$D import_s=$imp_s first_s=$first_s first_ratio=$(ratio "$first_s" "$imp_s") nochange_s=$same_s nochange_ratio=$(ratio "$same_s" "$imp_s") churn_s=$churn_s churn_ratio=$(ratio "$churn_s" "$imp_s") peak_mb=$peak"
+[ -n "$ldap_kv" ] && echo "LDAP source: $ldap_kv"
+echo "accounts=$N districts=$D import_s=$imp_s first_s=$first_s first_ratio=$(ratio "$first_s" "$imp_s") nochange_s=$same_s nochange_ratio=$(ratio "$same_s" "$imp_s") churn_s=$churn_s churn_ratio=$(ratio "$churn_s" "$imp_s") peak_mb=$peak${ldap_kv:+ $ldap_kv}"

@@ -89,29 +89,40 @@ def group(cn, members):
 class Slapd:
     """One slapd: start() loads the base entries, stop() always ends it."""
 
-    def __init__(self, tmp, tls=None):
+    def __init__(self, tmp, tls=None, limit=SIZE_LIMIT):
         self.dir = Path(tmp) / f"slapd-{uuid.uuid4().hex[:8]}"
         (self.dir / "db").mkdir(parents=True)
         self.port = free_port()
         self.uri = f"ldap://127.0.0.1:{self.port}"
         self.tls = tls          # (cert, key) files or None
+        self.limit = limit
+        self.conf = self.dir / "slapd.conf"
         self.proc = None
         self.pwfile = self.dir / "reader.pw"
         self.pwfile.write_text(READER_PW + "\n")
         os.chmod(self.pwfile, 0o600)
 
-    def start(self, load=True):
+    def write_conf(self):
         if not os.access(SLAPD, os.X_OK):
             raise RuntimeError("slapd is not installed (scripts/deps.sh --test)")
         tls = ""
         if self.tls:
             tls = f"TLSCertificateFile {self.tls[0]}\nTLSCertificateKeyFile {self.tls[1]}"
-        conf = self.dir / "slapd.conf"
-        conf.write_text(CONF.format(dir=self.dir, limit=SIZE_LIMIT, base=BASE,
-                                    root=ROOT_DN, rootpw=ROOT_PW, tls=tls))
+        self.conf.write_text(CONF.format(dir=self.dir, limit=self.limit, base=BASE,
+                                         root=ROOT_DN, rootpw=ROOT_PW, tls=tls))
+
+    def slapadd(self, ldif_path):
+        """Load an LDIF file offline (before start(load=False)): the fast
+        way to fill a large directory."""
+        self.write_conf()
+        subprocess.run(["/usr/sbin/slapadd", "-q", "-f", str(self.conf), "-l",
+                        str(ldif_path)], check=True, capture_output=True)
+
+    def start(self, load=True):
+        self.write_conf()
         self.log = open(self.dir / "slapd.log", "wb")
         self.proc = subprocess.Popen(
-            [SLAPD, "-f", str(conf), "-h", self.uri + "/", "-d", "0"],
+            [SLAPD, "-f", str(self.conf), "-h", self.uri + "/", "-d", "0"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while True:
