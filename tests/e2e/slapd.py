@@ -276,3 +276,30 @@ class Proxy:
                 s.close()
             except OSError:
                 pass
+
+
+def serve(tmp):
+    """python3 slapd.py serve DIR: start a slapd with a few people (ann in
+    the admins group, sam in none) for tests outside pytest (the browser
+    test), print one JSON line describing it, and stop it when stdin
+    closes."""
+    import json
+    import sys
+    srv = Slapd(tmp).start()
+    try:
+        srv.add(person("ann", name="Ann Admin") + "\n" + person("sam", name="Sam Nobody"))
+        srv.add(group("admins", [f"uid=ann,{PEOPLE}"]))
+        print(json.dumps({"uri": srv.uri, "base": PEOPLE, "bind_dn": READER_DN,
+                          "password_file": str(srv.pwfile), "admins": f"cn=admins,{GROUPS}",
+                          "user_password": USER_PW}), flush=True)
+        sys.stdin.read()
+    finally:
+        srv.cleanup()
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "serve":
+        serve(sys.argv[2])
+    else:
+        sys.exit("usage: slapd.py serve DIR")
