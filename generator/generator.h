@@ -74,8 +74,9 @@ struct generator_login {
 /* Find login's entry with the login filter (login escaped, RFC 4515) and
  * bind as it with password. ST_OK with out filled when the password is
  * right; ST_DENIED for an unknown or ambiguous login or a wrong or empty
- * password; ST_CONFIG when the district has no LDAP sign-in (or a broken
- * one); ST_TEMP when the directory cannot be reached. err says why, for
+ * password; ST_NOTFOUND when the district has no LDAP sign-in (login is
+ * not yes), ST_CONFIG when its settings are broken; ST_TEMP when the
+ * directory cannot be reached. err says why, for
  * the log (never for the person signing in). */
 enum status	generator_ldap_login(const struct roster_source_conf *conf,
 		    const char *login, const char *password,

@@ -55,7 +55,7 @@ static enum status
 read_entry(LDAP *ld, LDAPMessage *e, const struct roster_source_conf *conf,
     struct generator_login *out, char *err, size_t err_len)
 {
-	char attr[64], *dn, *v;
+	char attr[64], group[8], *dn, *v;
 	int any = 0;
 
 	if ((dn = ldap_get_dn(ld, e)) == NULL)
@@ -78,7 +78,7 @@ read_entry(LDAP *ld, LDAPMessage *e, const struct roster_source_conf *conf,
 		char key[64];
 
 		snprintf(key, sizeof(key), "role-group.%s", login_groups[i]);
-		any |= source_setting(conf, key, attr, 2) != NULL;
+		any |= source_setting(conf, key, group, sizeof(group)) != NULL;
 		if ((*flag = in_login_group(ld, e, out->dn, conf,
 		    login_groups[i], err, err_len)) == -1)
 			return ST_TEMP;
@@ -137,7 +137,7 @@ generator_ldap_login(const struct roster_source_conf *conf, const char *login,
 	    strcmp(v, "yes") != 0) {
 		snprintf(err, err_len, "directory sign-in is not set up "
 		    "(setting login=yes)");
-		return ST_CONFIG;
+		return ST_NOTFOUND;
 	}
 	if (password == NULL || password[0] == '\0' || login[0] == '\0') {
 		snprintf(err, err_len, "empty login name or password");

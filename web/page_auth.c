@@ -197,7 +197,7 @@ login_directory(struct req *r, const char *user, const char *pw,
 		return;
 	}
 	if (store_roster_source_get(r->ds, &conf) != ST_OK)
-		snprintf(conf.settings, sizeof(conf.settings), "login=no\n");
+		memset(&conf, 0, sizeof(conf));
 	st = generator_ldap_login(&conf, user, pw, &gl, err, sizeof(err));
 	if (st != ST_OK)
 		log_warnx("web directory-login district=%s user=%s st=%s "
@@ -205,9 +205,12 @@ login_directory(struct req *r, const char *user, const char *pw,
 	if (st == ST_DENIED) {
 		login_failed(r, user_key, addr_key);
 		req_fail(r, ST_DENIED, "Wrong user name or password.");
-	} else if (st == ST_CONFIG)
+	} else if (st == ST_NOTFOUND)
 		req_fail(r, ST_NOTFOUND, "%s has no directory sign-in; sign in "
 		    "at /login with a local account.", r->d.name);
+	else if (st == ST_CONFIG)
+		req_fail(r, ST_CONFIG, "The district's directory sign-in is "
+		    "not set up right; tell the site administrator.");
 	else if (st != ST_OK)
 		req_fail(r, ST_TEMP, "The district's directory is unavailable; "
 		    "try again later.");

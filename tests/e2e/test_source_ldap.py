@@ -276,3 +276,26 @@ def test_csv_sqlite_and_ldap_give_identical_lists(ctl, ldap, tmp_path):
     assert set(lists["viacsv"]) == {"staff", "students", "all-accounts",
                                     "staff-lincoln", "staff-oak"}
     assert lists["viacsv"] == lists["viasql"] == lists["vialdap"]
+
+
+def test_nightly_run_with_the_server_down_mails_nothing_applied(ctl, ldap, home, sink):
+    """The daemon's own nightly run: the report mail and the log's alert
+    both say the directory could not be read and nothing was applied."""
+    from mailtest import Listd, wait_until
+    add_people(ldap, 10)
+    point_at(ctl, ldap)
+    run(ctl)
+    ctl.run("district", "set", "north", "--report-to", "it@north.org", check=0)
+    ldap.stop()
+    d = Listd(home, sink.port, extra_conf="[listd]\ngenerate_at = 07:30\n",
+              env={"LISTD_NOW": "1800000000"}).start()
+    try:
+        wait_until(lambda: any("it@north.org" in m["rcpts"] for m in sink.messages),
+                   what="the roster report")
+    finally:
+        d.stop()
+    report = [m for m in sink.messages if "it@north.org" in m["rcpts"]][0]["data"]
+    assert b"nothing applied" in report and b"ldap://" in report
+    assert "generator source-failed district=north" in d.log.read_text()
+    assert "alert=" in d.log.read_text()
+    assert len(members(ctl, "all-accounts")) == 10

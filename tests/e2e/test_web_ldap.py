@@ -142,3 +142,13 @@ def test_district_without_directory_sign_in(ldsite):
     assert r.status == 404 and "no directory sign-in" in r.text
     # Local district admins still sign in at /login.
     assert Web(d.http_port).login("south-admin").status == 303
+
+
+def test_a_broken_login_setting_is_named_not_blamed_on_the_user(ldsite, ctl):
+    srv, d = ldsite
+    ctl.run("source", "set", "north", "--setting", "login-filter=uid=%s", check=0)
+    _, r = dlogin(d.http_port, "ann")
+    assert r.status == 500 and "not set up right" in r.text
+    assert "Wrong user name" not in r.text
+    ctl.run("source", "set", "north", "--unset", "login-filter", check=0)
+    assert dlogin(d.http_port, "ann")[1].status == 303
