@@ -55,6 +55,18 @@ struct ldap_src {
 	char		 err[700];
 };
 
+static const char *const fixed_columns[FIXED_COLUMNS] = { "id", "address",
+    "name", "role" };
+
+static int
+fixed_column(const char *name)
+{
+	for (size_t i = 0; i < FIXED_COLUMNS; i++)
+		if (strcasecmp(name, fixed_columns[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Settings "map.COLUMN=ldapAttribute" become columns after the fixed four,
  * "role-map.ROLE=v1,v2" the values of role-attr meaning ROLE. */
 static enum status
@@ -85,9 +97,11 @@ read_maps(struct source *src, struct ldap_src *q,
 		if (strncmp(key, "map.", 4) != 0)
 			continue;
 		if (key[4] == '\0' || val[0] == '\0' || strlen(val) >=
-		    ATTR_MAX || q->n_maps == MAPS_MAX) {
+		    ATTR_MAX || q->n_maps == MAPS_MAX || fixed_column(key + 4)) {
 			snprintf(err, err_len, "setting %s: expected "
-			    "map.COLUMN=ldapAttribute", key);
+			    "map.COLUMN=ldapAttribute, COLUMN not id, address, "
+			    "name or role (see map-id, map-address, map-name, "
+			    "role-attr)", key);
 			return ST_CONFIG;
 		}
 		snprintf(q->map_attr[q->n_maps++], ATTR_MAX, "%s", val);
@@ -215,8 +229,6 @@ static enum status
 ldap_src_open(struct source *src, const struct roster_source_conf *conf,
     char *err, size_t err_len)
 {
-	static const char *const fixed[FIXED_COLUMNS] = { "id", "address",
-	    "name", "role" };
 	struct ldap_src *q = xcalloc(1, sizeof(*q));
 	enum status st;
 
@@ -225,7 +237,7 @@ ldap_src_open(struct source *src, const struct roster_source_conf *conf,
 		return st;
 	read_names(q, conf);
 	for (size_t i = 0; i < FIXED_COLUMNS; i++)
-		src->columns[src->n_columns++] = xstrdup(fixed[i]);
+		src->columns[src->n_columns++] = xstrdup(fixed_columns[i]);
 	if ((st = read_maps(src, q, conf, err, err_len)) != ST_OK)
 		return st;
 	if ((st = ldapc_open(&q->c, &q->ld, err, err_len)) != ST_OK)

@@ -194,6 +194,7 @@ def test_bad_rows_and_settings_are_named(ctl, ldap, tmp_path):
         ({"starttls": "maybe"}, 78, "yes or no"),
         ({"filter": "(&(uid=*)"}, 78, "Bad search filter"),
         ({"role-map.janitor": "x"}, 78, "role-map"),
+        ({"map.address": "uid"}, 78, "map-address"),
         ({"role-group.staff": "not a dn"}, 78, "not a DN"),
         ({"role-group.staff": f"cn=missing,{S.GROUPS}"}, 78, "No such object"),
     ]
