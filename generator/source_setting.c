@@ -3,8 +3,12 @@
  * roster_source_conf.settings. Network sources (MySQL, LDAP) read theirs
  * with source_setting(); listctl and the web write them with
  * source_setting_put(). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "generator/source.h"
 
@@ -114,4 +118,82 @@ int
 source_setting_secret(const char *key)
 {
 	return strstr(key, "password") != NULL && strstr(key, "file") == NULL;
+}
+
+int
+source_setting_each(const struct roster_source_conf *conf,
+    int (*fn)(const char *key, void *ctx), void *ctx)
+{
+	char key[SOURCE_SETTING_KEY_MAX + 1];
+	const char *p = conf->settings;
+	int rc;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (eq != NULL && eq < p + n && (size_t)(eq - p) < sizeof(key)) {
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
+			if ((rc = fn(key, ctx)) != 0)
+				return rc;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+/* Read the first line of path into buf, refusing a file that group or
+ * others may read. 1, or -1 with err. */
+static int
+read_secret_file(const char *path, char *buf, size_t len, char *err,
+    size_t err_len)
+{
+	struct stat sb;
+	size_t line;
+	ssize_t n;
+	int fd, whole;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		snprintf(err, err_len, "password-file %s: cannot read: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0) {
+		snprintf(err, err_len, "password-file %s: %s", path,
+		    S_ISREG(sb.st_mode) ? "group or others may read it; "
+		    "chmod 600 it (only listd may read a password)" :
+		    "not a regular file");
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	line = strcspn(buf, "\r\n");
+	whole = line < (size_t)n || (size_t)n < len - 1;
+	buf[line] = '\0';
+	if (line == 0 || !whole) {
+		explicit_bzero(buf, len);
+		snprintf(err, err_len, "password-file %s: %s", path, line == 0 ?
+		    "the first line is empty" : "longer than the longest "
+		    "password allowed");
+		return -1;
+	}
+	return 1;
+}
+
+int
+source_password(const struct roster_source_conf *conf, char *buf,
+    size_t len, char *err, size_t err_len)
+{
+	char path[ROSTER_PATH_MAX + 1];
+
+	if (source_setting(conf, "password-file", path, sizeof(path)) != NULL)
+		return read_secret_file(path, buf, len, err, err_len);
+	if (source_setting(conf, "password", buf, len) != NULL)
+		return 1;
+	return 0;
 }

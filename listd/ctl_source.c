@@ -1,5 +1,6 @@
 /* ctl_source.c - listctl source set|show: where a district's account
- * directory comes from (a CSV export or an SQLite database and query) and
+ * directory comes from (a CSV export, an SQLite database and query, or a
+ * MySQL/MariaDB server and query named by its settings) and
  * the generator's limits for it (removal guard, bad rows, sync interval). */
 #include <errno.h>
 #include <limits.h>
@@ -18,13 +19,17 @@ static int source_show(struct ctl *);
 const struct ctl_verb ctl_source_verbs[] = {
 	{ "set", "type=,path=,query=,max-remove-percent=,max-errors=,"
 	  "interval-hours=,setting=,unset=", 1, 1,
-	  "set DISTRICT [--type csv|sqlite] [--path FILE] [--query SQL] "
+	  "set DISTRICT [--type csv|sqlite|mysql] [--path FILE] [--query SQL] "
 	  "[--setting KEY=VALUE]... [--unset KEY]... "
 	  "[--max-remove-percent N] [--max-errors N] [--interval-hours N]",
-	  "configure the district's directory source: a CSV export, or an "
-	  "SQLite database read with one SELECT; --setting gives a network "
-	  "source its further settings (repeat it; --unset removes one); the "
-	  "guard refuses a list when "
+	  "configure the district's directory source: a CSV export, an "
+	  "SQLite database read with one SELECT, or a MySQL/MariaDB server "
+	  "read with one SELECT (no --path: it is named by its settings "
+	  "host, port or socket, user, password-file, database, tls=off|"
+	  "required|verify, tls-ca, connect-timeout, query-timeout); "
+	  "--setting KEY=VALUE sets one (repeat it; --unset KEY removes one), "
+	  "map-address|name|role|active|id=COLUMN maps a column of any "
+	  "source; the guard refuses a list when "
 	  "a run would remove more than N% of it (default 10), a run with more "
 	  "than --max-errors bad rows applies nothing (default 10), and status "
 	  "reports the source overdue after --interval-hours (default 26)",
@@ -98,16 +103,46 @@ apply_settings(struct ctl *c, struct roster_source_conf *conf)
 	return 0;
 }
 
+/* After the options: the settings checked, the path of a source named by
+ * its settings derived from them, and what each type needs. */
+static int
+check_source(struct ctl *c, struct roster_source_conf *conf, int has_path)
+{
+	const struct source_ops *ops = source_type_ops(conf->type);
+	char err[512];
+
+	if (ops != NULL && ops->describe != NULL) {
+		if (has_path)
+			return ctl_fail(c, ST_USAGE, "--path: a %s source is "
+			    "named by its settings (host, port or socket, user, "
+			    "database), not a path", conf->type);
+		ops->describe(conf, conf->path, sizeof(conf->path));
+	}
+	if (conf->type[0] == '\0' || conf->path[0] == '\0')
+		return ctl_fail(c, ST_USAGE, "a new source needs --type and "
+		    "--path");
+	if (strcmp(conf->type, "csv") != 0 && conf->query[0] == '\0')
+		return ctl_fail(c, ST_USAGE, "the %s source needs --query (one "
+		    "SELECT returning address, role and other columns)",
+		    conf->type);
+	if (strcmp(conf->type, "csv") == 0)
+		conf->query[0] = '\0';
+	if (source_check(conf, err, sizeof(err)) != ST_OK)
+		return ctl_fail(c, ST_USAGE, "%s", err);
+	return 0;
+}
+
 static int
 apply_options(struct ctl *c, struct roster_source_conf *conf)
 {
 	const char *type = ctl_opt(c, "type"), *path = ctl_opt(c, "path");
 	const char *query = ctl_opt(c, "query");
+	char names[128];
 	int rc;
 
 	if (type && !source_type_valid(type))
-		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected csv or "
-		    "sqlite", type);
+		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected %s", type,
+		    source_type_names(names, sizeof(names)));
 	if (type)
 		snprintf(conf->type, sizeof(conf->type), "%s", type);
 	if (path && (rc = set_path(c, path, conf)) != 0)
@@ -118,16 +153,9 @@ apply_options(struct ctl *c, struct roster_source_conf *conf)
 		    ROSTER_QUERY_MAX);
 	if (query)
 		snprintf(conf->query, sizeof(conf->query), "%s", query);
-	if ((rc = apply_settings(c, conf)) != 0)
+	if ((rc = apply_settings(c, conf)) != 0 ||
+	    (rc = check_source(c, conf, path != NULL)) != 0)
 		return rc;
-	if (conf->type[0] == '\0' || conf->path[0] == '\0')
-		return ctl_fail(c, ST_USAGE, "a new source needs --type and "
-		    "--path");
-	if (strcmp(conf->type, "sqlite") == 0 && conf->query[0] == '\0')
-		return ctl_fail(c, ST_USAGE, "an sqlite source needs --query "
-		    "(one SELECT returning address, role and other columns)");
-	if (strcmp(conf->type, "csv") == 0)
-		conf->query[0] = '\0';
 	if ((rc = int_opt(c, "max-remove-percent", 0, 100,
 	    &conf->max_remove_percent)) != 0 ||
 	    (rc = int_opt(c, "max-errors", 0, 1000000, &conf->max_errors)) != 0)
