@@ -279,6 +279,10 @@ out:
 	    (long long)res->run.adds, (long long)res->run.removes,
 	    (long long)res->run.renames, res->run.refused,
 	    (long long)res->run.errors, o->dry_run, status_name(st));
+	if (st != ST_OK && !res->run.applied && !o->dry_run)
+		log_warnx("generator failed district=%s source=%s status=%s "
+		    "alert=\"%s\"", d->slug, res->run.source, status_name(st),
+		    res->run.message);
 	plan_release(&p);
 	directory_free(dir);
 	return st;

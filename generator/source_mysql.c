@@ -147,6 +147,14 @@ connect_db(struct source *src, struct mysql_src *q,
 	explicit_bzero(pw, sizeof(pw));
 	if (ok == NULL)
 		return fail(src, q, "cannot connect", err, err_len);
+	/* The library may fall back to plain text; a TLS setting is a
+	 * promise, so check what was agreed. */
+	if (ms->tls != SOURCE_TLS_OFF && mysql_get_ssl_cipher(q->db) == NULL) {
+		snprintf(err, err_len, "%s: the server does not speak TLS "
+		    "(tls=%s is set)", src->label, ms->tls == SOURCE_TLS_VERIFY ?
+		    "verify" : "required");
+		return ST_CONFIG;
+	}
 	return ST_OK;
 }
 
