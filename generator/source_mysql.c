@@ -113,10 +113,10 @@ set_options(MYSQL *db, const struct mysql_settings *ms)
 	if (ms->tls == SOURCE_TLS_OFF)
 		return;
 	mysql_options(db, MYSQL_OPT_SSL_ENFORCE, &yes);
-	if (ms->tls_ca[0])
-		mysql_options(db, MYSQL_OPT_SSL_CA, ms->tls_ca);
-	if (ms->tls == SOURCE_TLS_VERIFY)
-		mysql_options(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+	if (ms->tls != SOURCE_TLS_VERIFY)
+		return;
+	mysql_options(db, MYSQL_OPT_SSL_CA, ms->tls_ca);
+	mysql_options(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 }
 
 /* Connect with the password read just for this call and wiped after. */

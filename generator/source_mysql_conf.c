@@ -113,9 +113,9 @@ get_tls(const struct roster_source_conf *conf, struct mysql_settings *ms,
 		    "(the CA certificate that signed the server's)");
 		return -1;
 	}
-	if (ms->tls == SOURCE_TLS_OFF && ms->tls_ca[0] != '\0') {
+	if (ms->tls != SOURCE_TLS_VERIFY && ms->tls_ca[0] != '\0') {
 		snprintf(err, err_len, "setting tls-ca is used only with "
-		    "tls=verify or tls=required");
+		    "tls=verify (tls=required encrypts without checking)");
 		return -1;
 	}
 	return 0;

@@ -293,3 +293,41 @@ def test_hostile_settings_are_refused_at_set(ctl, mariadb):
     shown = ctl.json("source", "show", "north")
     assert shown["settings"]["port"] == str(mariadb.port) and "hots" not in shown["settings"]
     assert run(ctl)["accounts"] == 5
+
+
+def make_ca(d, name):
+    """A CA and a server certificate for 127.0.0.1 signed by it."""
+    def ossl(*a):
+        subprocess.run(["openssl", *a], check=True, capture_output=True, timeout=60)
+    ca, key = d / f"{name}-ca.pem", d / f"{name}-ca.key"
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+         f"/CN=listd test CA {name}", "-keyout", key, "-out", ca)
+    (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+         "-keyout", d / f"{name}-server.key", "-out", d / f"{name}-server.csr")
+    ossl("x509", "-req", "-in", d / f"{name}-server.csr", "-CA", ca, "-CAkey", key,
+         "-CAcreateserial", "-days", "2", "-extfile", d / "san.cnf",
+         "-out", d / f"{name}-server.pem")
+    return ca, d / f"{name}-server.pem", d / f"{name}-server.key"
+
+
+def test_tls_verify_against_the_servers_ca(ctl, tmp_path):
+    from mariadb import MariaDB
+    ca, cert, key = make_ca(tmp_path, "good")
+    other_ca = make_ca(tmp_path, "other")[0]
+    srv = MariaDB()
+    try:
+        srv.start([f"--ssl-ca={ca}", f"--ssl-cert={cert}", f"--ssl-key={key}"])
+        srv.reset()
+        make_district(ctl, srv, people(20), "tls=verify", f"tls-ca={ca}")
+        assert run(ctl)["accounts"] == 20
+        ctl.run("source", "set", "north", "--setting", f"tls-ca={other_ca}", check=0)
+        rc, _, err = ctl.run("generate", "--district", "north")
+        assert rc == 75 and "cannot connect" in err, err
+        rc, _, err = ctl.run("source", "set", "north", "--setting", "tls=required")
+        assert rc == 64 and "only with tls=verify" in err
+        ctl.run("source", "set", "north", "--setting", "tls=required",
+                "--unset", "tls-ca", check=0)
+        assert run(ctl)["accounts"] == 20
+    finally:
+        srv.cleanup()
