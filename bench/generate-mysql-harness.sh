@@ -86,12 +86,16 @@ bench_mysql() {
 	done
 	local server=(mariadb --no-defaults --socket="$MY/sock" --user=reader \
 		--password="$pw" --batch --quick bench -e "$q")
+	# After each load: one untimed read (the server settles after a bulk
+	# load), then the server alone, then listd.
+	"${server[@]}" >/dev/null
 	read -r ms_s ms_mb < <(measure mysql_server "${server[@]}")
 	read -r mf_s mf_mb < <(LISTD_HOME=$home measure mysql_first "$ctl" generate --all)
 	read -r mn_s mn_mb < <(LISTD_HOME=$home measure mysql_nochange "$ctl" generate --all)
 	mysql_load "$WORK/churn"
-	read -r mc_s mc_mb < <(LISTD_HOME=$home measure mysql_churn "$ctl" generate --all)
+	"${server[@]}" >/dev/null
 	read -r ms2_s _ < <(measure mysql_server_churn "${server[@]}")
+	read -r mc_s mc_mb < <(LISTD_HOME=$home measure mysql_churn "$ctl" generate --all)
 	LISTD_HOME=$home "$ctl" generate status | grep -q applied
 	mysql_stop
 	trap - EXIT
