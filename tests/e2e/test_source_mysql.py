@@ -149,6 +149,7 @@ def test_server_killed_mid_run_applies_nothing_and_alerts(ctl, home, sink, maria
     assert last["applied"] is False and "stopped after row" in last["message"]
     log = (home / "listd.log").read_text()
     assert "generator failed district=north" in log and "alert=" in log
+    assert READER_PASSWORD not in log and READER_PASSWORD not in report
 
 
 def test_wrong_password_is_refused_and_never_shown(ctl, home, mariadb):
