@@ -296,25 +296,35 @@ def test_hostile_settings_are_refused_at_set(ctl, mariadb):
     assert run(ctl)["accounts"] == 5
 
 
+def ossl(*a):
+    subprocess.run(["openssl", *a], check=True, capture_output=True, timeout=60)
+
+
+def server_cert(d, name, ca, ca_key, san):
+    """A server certificate for san (e.g. "IP:127.0.0.1") signed by ca."""
+    (d / f"{name}.cnf").write_text(f"subjectAltName={san}\n")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+         "-keyout", d / f"{name}.key", "-out", d / f"{name}.csr")
+    ossl("x509", "-req", "-in", d / f"{name}.csr", "-CA", ca, "-CAkey", ca_key,
+         "-CAcreateserial", "-days", "2", "-extfile", d / f"{name}.cnf",
+         "-out", d / f"{name}.pem")
+    return d / f"{name}.pem", d / f"{name}.key"
+
+
 def make_ca(d, name):
-    """A CA and a server certificate for 127.0.0.1 signed by it."""
-    def ossl(*a):
-        subprocess.run(["openssl", *a], check=True, capture_output=True, timeout=60)
+    """A CA, a server certificate for 127.0.0.1 signed by it, and the CA's
+    key."""
     ca, key = d / f"{name}-ca.pem", d / f"{name}-ca.key"
     ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
          f"/CN=listd test CA {name}", "-keyout", key, "-out", ca)
-    (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-         "-keyout", d / f"{name}-server.key", "-out", d / f"{name}-server.csr")
-    ossl("x509", "-req", "-in", d / f"{name}-server.csr", "-CA", ca, "-CAkey", key,
-         "-CAcreateserial", "-days", "2", "-extfile", d / "san.cnf",
-         "-out", d / f"{name}-server.pem")
-    return ca, d / f"{name}-server.pem", d / f"{name}-server.key"
+    cert, cert_key = server_cert(d, f"{name}-server", ca, key,
+                                 "IP:127.0.0.1,DNS:localhost")
+    return ca, cert, cert_key, key
 
 
 def test_tls_verify_against_the_servers_ca(ctl, tmp_path):
     from mariadb import MariaDB
-    ca, cert, key = make_ca(tmp_path, "good")
+    ca, cert, key, ca_key = make_ca(tmp_path, "good")
     other_ca = make_ca(tmp_path, "other")[0]
     srv = MariaDB()
     try:
@@ -330,5 +340,14 @@ def test_tls_verify_against_the_servers_ca(ctl, tmp_path):
         ctl.run("source", "set", "north", "--setting", "tls=required",
                 "--unset", "tls-ca", check=0)
         assert run(ctl)["accounts"] == 20
+        # Signed by the right CA but for another name: refused.
+        wrong, wrong_key = server_cert(tmp_path, "db.other.example", ca, ca_key,
+                                       "DNS:db.other.example")
+        srv.stop()
+        srv.start([f"--ssl-ca={ca}", f"--ssl-cert={wrong}", f"--ssl-key={wrong_key}"])
+        ctl.run("source", "set", "north", "--setting", "tls=verify", "--setting",
+                f"tls-ca={ca}", check=0)
+        rc, _, err = ctl.run("generate", "--district", "north")
+        assert rc == 75 and "Validation of SSL server certificate failed" in err, err
     finally:
         srv.cleanup()
