@@ -3,7 +3,7 @@
 
 BUILD    ?= build
 SANITIZE ?=
-PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd
+PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd libmariadb
 CC       ?= gcc
 PYTEST   := /usr/bin/python3 -m pytest
 

@@ -3,7 +3,9 @@
 # accounts in all (bench/gen-roster.py, deterministic). Times, with
 # ../shared/peers/measure.py (wall, peak RSS): the first run, a rerun with
 # no change, and a rerun with 5% churn (adds, removes, renames) — each
-# against sqlite3 .import of the same CSV files, measured in the same run.
+# against sqlite3 .import of the same CSV files, measured in the same run;
+# then the same from MySQL/MariaDB beside the server alone returning the
+# rows (bench/generate-mysql-harness.sh).
 # The LDAP row (bench/generate-ldap.py, when slapd is installed) reads the
 # same accounts from a private slapd, against ldapsearch of the same rows.
 #   bench/generate.sh [--accounts N] [--districts D] [--workdir DIR]
@@ -72,5 +74,8 @@ printf '%-28s %8s %8s %10s\n' "sqlite3 .import (baseline)" "$imp_s" "$imp_mb" 1.
 printf '%-28s %8s %8s %10s\n' "first run" "$first_s" "$first_mb" "$(ratio "$first_s" "$imp_s")"
 printf '%-28s %8s %8s %10s\n' "rerun, no change" "$same_s" "$same_mb" "$(ratio "$same_s" "$imp_s")"
 printf '%-28s %8s %8s %10s\n' "rerun, 5% churn" "$churn_s" "$churn_mb" "$(ratio "$churn_s" "$imp_s")"
+# The same accounts from MySQL/MariaDB (bench/generate-mysql-harness.sh).
+. "$top/bench/generate-mysql-harness.sh"
+bench_mysql
 [ -n "$ldap_kv" ] && echo "LDAP source: $ldap_kv"
-echo "accounts=$N districts=$D import_s=$imp_s first_s=$first_s first_ratio=$(ratio "$first_s" "$imp_s") nochange_s=$same_s nochange_ratio=$(ratio "$same_s" "$imp_s") churn_s=$churn_s churn_ratio=$(ratio "$churn_s" "$imp_s") peak_mb=$peak${ldap_kv:+ $ldap_kv}"
+echo "accounts=$N districts=$D import_s=$imp_s first_s=$first_s first_ratio=$(ratio "$first_s" "$imp_s") nochange_s=$same_s nochange_ratio=$(ratio "$same_s" "$imp_s") churn_s=$churn_s churn_ratio=$(ratio "$churn_s" "$imp_s") peak_mb=$peak${mysql_kv:+ $mysql_kv}${ldap_kv:+ $ldap_kv}"

@@ -25,9 +25,9 @@
 #define ROSTER_MESSAGE_MAX	1000
 
 struct roster_source_conf {
-	char	type[16];			/* "csv", "sqlite" */
-	char	path[ROSTER_PATH_MAX + 1];
-	char	query[ROSTER_QUERY_MAX + 1];	/* sqlite only */
+	char	type[16];			/* "csv", "sqlite", "mysql" */
+	char	path[ROSTER_PATH_MAX + 1];	/* file, or a network label */
+	char	query[ROSTER_QUERY_MAX + 1];	/* sqlite and mysql */
 	/* Further settings, one "key=value" per line (host, user,
 	 * password-file, base, map-address, ...); see source_setting(). */
 	char	settings[ROSTER_SETTINGS_MAX + 1];

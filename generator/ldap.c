@@ -3,50 +3,17 @@
  * entries is source_ldap.c's job, checking a user's password
  * ldap_login.c's. */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sys/time.h>
 
 #include "core/xmem.h"
 #include "generator/ldap.h"
 #include "generator/source.h"
 
-#define PASSWORD_FILE_MAX	1024
-
-static int	int_setting(const struct roster_source_conf *, const char *,
-		    int, int, int, int *, char *, size_t);
-static enum status read_password(const char *, char *, size_t, char *,
-		    size_t);
 static enum status set_options(LDAP *, const struct ldapc_conf *, char *,
 		    size_t);
-
-/* Setting key as a whole number in [lo, hi] (def when unset); -1 and a
- * message when it is not one. */
-static int
-int_setting(const struct roster_source_conf *conf, const char *key, int def,
-    int lo, int hi, int *out, char *err, size_t err_len)
-{
-	char v[32], *end;
-	long x;
-
-	*out = def;
-	if (source_setting(conf, key, v, sizeof(v)) == NULL)
-		return 0;
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi) {
-		snprintf(err, err_len, "setting %s \"%s\": expected a whole "
-		    "number from %d to %d", key, v, lo, hi);
-		return -1;
-	}
-	*out = (int)x;
-	return 0;
-}
 
 enum status
 ldapc_conf_read(const struct roster_source_conf *conf, struct ldapc_conf *out,
@@ -54,12 +21,17 @@ ldapc_conf_read(const struct roster_source_conf *conf, struct ldapc_conf *out,
 {
 	char v[32];
 
+	unsigned timeout, page;
+	char pw[8];
+	int has_pw;
+
 	memset(out, 0, sizeof(*out));
-	snprintf(out->uri, sizeof(out->uri), "%s", conf->path);
-	if (strncasecmp(out->uri, "ldap://", 7) != 0 &&
-	    strncasecmp(out->uri, "ldaps://", 8) != 0) {
-		snprintf(err, err_len, "%s: an LDAP source's path is its URI "
-		    "(ldap://HOST[:PORT] or ldaps://HOST[:PORT])", conf->path);
+	out->conf = conf;
+	if (source_setting(conf, "uri", out->uri, sizeof(out->uri)) == NULL ||
+	    (strncasecmp(out->uri, "ldap://", 7) != 0 &&
+	    strncasecmp(out->uri, "ldaps://", 8) != 0)) {
+		snprintf(err, err_len, "an LDAP source needs the setting uri "
+		    "(ldap://HOST[:PORT] or ldaps://HOST[:PORT])");
 		return ST_CONFIG;
 	}
 	if (source_setting(conf, "starttls", v, sizeof(v)) != NULL) {
@@ -72,16 +44,17 @@ ldapc_conf_read(const struct roster_source_conf *conf, struct ldapc_conf *out,
 	}
 	if (out->starttls && strncasecmp(out->uri, "ldaps://", 8) == 0) {
 		snprintf(err, err_len, "%s: ldaps:// is TLS already; unset "
-		    "starttls", conf->path);
+		    "starttls", out->uri);
 		return ST_CONFIG;
 	}
 	source_setting(conf, "tls-ca", out->tls_ca, sizeof(out->tls_ca));
 	source_setting(conf, "bind-dn", out->bind_dn, sizeof(out->bind_dn));
-	source_setting(conf, "bind-password-file", out->password_file,
-	    sizeof(out->password_file));
-	if (out->bind_dn[0] && out->password_file[0] == '\0') {
-		snprintf(err, err_len, "setting bind-dn needs "
-		    "bind-password-file (a file only its owner can read)");
+	has_pw = source_setting(conf, "password-file", pw, sizeof(pw)) ||
+	    source_setting(conf, "password", pw, sizeof(pw));
+	explicit_bzero(pw, sizeof(pw));
+	if (out->bind_dn[0] != '\0' && !has_pw) {
+		snprintf(err, err_len, "setting bind-dn needs password-file (a "
+		    "file only its owner can read)");
 		return ST_CONFIG;
 	}
 	if (source_setting(conf, "base", out->base, sizeof(out->base)) ==
@@ -100,46 +73,13 @@ ldapc_conf_read(const struct roster_source_conf *conf, struct ldapc_conf *out,
 			return ST_CONFIG;
 		}
 	}
-	if (int_setting(conf, "timeout", LDAPC_TIMEOUT_DEFAULT, 1, 3600,
-	    &out->timeout, err, err_len) == -1 ||
-	    int_setting(conf, "page-size", LDAPC_PAGE_DEFAULT, 0, 100000,
-	    &out->page_size, err, err_len) == -1)
+	if (source_setting_uint(conf, "timeout", 1, 3600,
+	    LDAPC_TIMEOUT_DEFAULT, &timeout, err, err_len) == -1 ||
+	    source_setting_uint(conf, "page-size", 0, 100000,
+	    LDAPC_PAGE_DEFAULT, &page, err, err_len) == -1)
 		return ST_CONFIG;
-	return ST_OK;
-}
-
-/* The bind password: the first line of path, which only its owner may
- * read. */
-static enum status
-read_password(const char *path, char *pw, size_t len, char *err,
-    size_t err_len)
-{
-	struct stat sb;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		snprintf(err, err_len, "bind-password-file %s: %s", path,
-		    strerror(errno));
-		return ST_CONFIG;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    (sb.st_mode & 077) != 0) {
-		close(fd);
-		snprintf(err, err_len, "bind-password-file %s: must be a "
-		    "file only its owner can read (chmod 600)", path);
-		return ST_CONFIG;
-	}
-	n = read(fd, pw, len - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	pw[n] = '\0';
-	pw[strcspn(pw, "\r\n")] = '\0';
-	if (pw[0] == '\0') {
-		snprintf(err, err_len, "bind-password-file %s: empty", path);
-		return ST_CONFIG;
-	}
+	out->timeout = (int)timeout;
+	out->page_size = (int)page;
 	return ST_OK;
 }
 
@@ -187,15 +127,16 @@ set_options(LDAP *ld, const struct ldapc_conf *c, char *err, size_t err_len)
 enum status
 ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err, size_t err_len)
 {
-	char pw[PASSWORD_FILE_MAX], what[ROSTER_PATH_MAX + 64];
+	char pw[SOURCE_PASSWORD_MAX], what[ROSTER_PATH_MAX + 64];
 	LDAP *ld = NULL;
 	enum status st;
 	int rc;
 
 	*out = NULL;
-	if (c->bind_dn[0] && (st = read_password(c->password_file, pw,
-	    sizeof(pw), err, err_len)) != ST_OK)
-		return st;
+	pw[0] = '\0';
+	if (c->bind_dn[0] && source_password(c->conf, pw, sizeof(pw), err,
+	    err_len) != 1)
+		return ST_CONFIG;
 	if ((rc = ldap_initialize(&ld, c->uri)) != LDAP_SUCCESS) {
 		snprintf(err, err_len, "%s: %s", c->uri, ldap_err2string(rc));
 		return ST_CONFIG;

@@ -15,33 +15,35 @@
 #include "core/store_roster.h"
 
 #define LDAPC_DN_MAX		1024
+#define LDAPC_ATTR_MAX		64
 #define LDAPC_FILTER_MAX	4096
 #define LDAPC_TIMEOUT_DEFAULT	30	/* seconds */
 #define LDAPC_PAGE_DEFAULT	500
 
 struct ldapc_conf {
-	char	uri[ROSTER_PATH_MAX + 1];	/* the source's path */
+	const struct roster_source_conf *conf;	/* borrowed: the password */
+	char	uri[ROSTER_PATH_MAX + 1];
 	int	starttls;
 	char	tls_ca[ROSTER_PATH_MAX + 1];
 	char	bind_dn[LDAPC_DN_MAX + 1];
-	char	password_file[ROSTER_PATH_MAX + 1];
 	char	base[LDAPC_DN_MAX + 1];
 	int	scope;				/* LDAP_SCOPE_SUBTREE, _ONELEVEL */
 	int	timeout;			/* seconds */
 	int	page_size;			/* 0: no paging */
 };
 
-/* Read conf's connection settings (uri from the path; starttls, tls-ca,
- * bind-dn, bind-password-file, base, scope, timeout, page-size) into out.
- * ST_CONFIG with a message in err for a missing base, a bad number or
- * scope, LDAPS together with StartTLS, a bind DN without a password file. */
+/* Read conf's connection settings (uri, starttls, tls-ca, bind-dn,
+ * password-file or password, base, scope, timeout, page-size) into out;
+ * out borrows conf until the connection is open. ST_CONFIG with a message
+ * in err for a missing uri or base, a bad number or scope, LDAPS together
+ * with StartTLS, a bind DN without a password. */
 enum status	ldapc_conf_read(const struct roster_source_conf *conf,
 		    struct ldapc_conf *out, char *err, size_t err_len);
 /* Connect to c->uri, start TLS when asked, and bind as c->bind_dn with the
- * password from c->password_file (anonymous without a bind DN). ST_OK with
- * *out set (caller frees with ldap_unbind_ext_s()); ST_CONFIG for a
- * password file readable by group or others, or empty; ST_TEMP when the
- * server cannot be reached, TLS fails or the bind is refused. */
+ * source's password (source_password(); anonymous without a bind DN).
+ * ST_OK with *out set (caller frees with ldap_unbind_ext_s()); ST_CONFIG
+ * for a password file readable by group or others, or empty; ST_TEMP when
+ * the server cannot be reached, TLS fails or the bind is refused. */
 enum status	ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err,
 		    size_t err_len);
 /* Bind on ld as dn with password (simple bind). ST_OK; ST_DENIED for wrong
@@ -71,5 +73,13 @@ char		*ldapc_dn_norm(const char *dn, char *out, size_t len);
  * when there is one) into err. */
 void		ldapc_error(LDAP *ld, int rc, const char *what, char *err,
 		    size_t err_len);
+
+/* The LDAP source's source_ops.check and .describe (source_ldap_conf.c):
+ * every setting checked without connecting; the label
+ * "ldap://host:port/base". */
+enum status	source_ldap_check(const struct roster_source_conf *conf,
+		    char *err, size_t err_len);
+void		source_ldap_describe(const struct roster_source_conf *conf,
+		    char *buf, size_t len);
 
 #endif

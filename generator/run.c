@@ -248,8 +248,6 @@ generator_run(struct store *s, const struct district *d,
 	if ((st = directory_load(&conf, &dir, err, sizeof(err))) != ST_OK) {
 		snprintf(res->run.message, sizeof(res->run.message), "%s; "
 		    "nothing was applied", err);
-		log_warnx("generator source-failed district=%s source=%s "
-		    "alert=\"%s\"", d->slug, res->run.source, res->run.message);
 		goto record;
 	}
 	rc.dir = dir;
@@ -281,6 +279,10 @@ out:
 	    (long long)res->run.adds, (long long)res->run.removes,
 	    (long long)res->run.renames, res->run.refused,
 	    (long long)res->run.errors, o->dry_run, status_name(st));
+	if (st != ST_OK && !res->run.applied && !o->dry_run)
+		log_warnx("generator failed district=%s source=%s status=%s "
+		    "alert=\"%s\"", d->slug, res->run.source, status_name(st),
+		    res->run.message);
 	plan_release(&p);
 	directory_free(dir);
 	return st;

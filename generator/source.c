@@ -9,13 +9,14 @@
 static const struct source_ops *const source_types[] = {
 	&source_csv_ops,
 	&source_sqlite_ops,
+	&source_mysql_ops,
 	&source_ldap_ops,
 };
 
 #define N_TYPES (sizeof(source_types) / sizeof(source_types[0]))
 
-static const struct source_ops *
-find_type(const char *type)
+const struct source_ops *
+source_type_ops(const char *type)
 {
 	for (size_t i = 0; i < N_TYPES; i++)
 		if (strcmp(source_types[i]->type, type) == 0)
@@ -39,27 +40,57 @@ source_column_dup(const char *name)
 int
 source_type_valid(const char *type)
 {
-	return find_type(type) != NULL;
+	return source_type_ops(type) != NULL;
+}
+
+const char *
+source_type_names(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_TYPES && n < len; i++) {
+		snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : i + 1 ==
+		    N_TYPES ? " or " : ", ", source_types[i]->type);
+		n += strlen(buf + n);
+	}
+	return buf;
+}
+
+enum status
+source_check(const struct roster_source_conf *conf, char *err,
+    size_t err_len)
+{
+	const struct source_ops *ops = source_type_ops(conf->type);
+	char names[128];
+	enum status st;
+
+	if (ops == NULL) {
+		snprintf(err, err_len, "unknown source type \"%s\" (expected "
+		    "%s)", conf->type, source_type_names(names, sizeof(names)));
+		return ST_CONFIG;
+	}
+	if ((st = source_map_check(conf, err, err_len)) != ST_OK)
+		return st;
+	return ops->check ? ops->check(conf, err, err_len) : ST_OK;
 }
 
 enum status
 source_open(const struct roster_source_conf *conf, struct source **out,
     char *err, size_t err_len)
 {
-	const struct source_ops *ops = find_type(conf->type);
+	const struct source_ops *ops = source_type_ops(conf->type);
 	struct source *src;
 	enum status st;
 
 	*out = NULL;
-	if (ops == NULL) {
-		snprintf(err, err_len, "unknown source type \"%s\" (expected "
-		    "csv, sqlite or ldap)", conf->type);
-		return ST_CONFIG;
-	}
+	if ((st = source_check(conf, err, err_len)) != ST_OK)
+		return st;
 	src = xcalloc(1, sizeof(*src));
 	src->ops = ops;
 	snprintf(src->label, sizeof(src->label), "%s", conf->path);
-	if ((st = ops->open(src, conf, err, err_len)) != ST_OK) {
+	if ((st = ops->open(src, conf, err, err_len)) != ST_OK ||
+	    (st = source_map_apply(src, conf, err, err_len)) != ST_OK) {
 		source_close(src);
 		return st;
 	}

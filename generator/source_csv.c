@@ -15,7 +15,7 @@ static int csv_src_next(struct source *, const char **);
 static void csv_src_close(struct source *);
 
 const struct source_ops source_csv_ops = {
-	"csv", csv_src_open, csv_src_next, csv_src_close,
+	"csv", csv_src_open, csv_src_next, csv_src_close, NULL, NULL,
 };
 
 static enum status

@@ -15,10 +15,9 @@
 #include "generator/ldap.h"
 #include "generator/source.h"
 
-#define ATTR_MAX	64
 #define N_ROLES		3
-#define FIXED_COLUMNS	4	/* id, address, name, role */
-#define MAPS_MAX	(SOURCE_COLUMNS_MAX - FIXED_COLUMNS)
+#define N_FIXED		5	/* id, address, name, role, active */
+#define MAPS_MAX	(SOURCE_COLUMNS_MAX - N_FIXED)
 #define ROLE_VALUES_MAX	1024
 
 static enum status ldap_src_open(struct source *,
@@ -28,25 +27,36 @@ static void ldap_src_close(struct source *);
 
 const struct source_ops source_ldap_ops = {
 	"ldap", ldap_src_open, ldap_src_next, ldap_src_close,
+	source_ldap_check, source_ldap_describe,
 };
 
 static const char *const role_names[N_ROLES] = { "staff", "student",
     "utility" };
 
+/* The columns directory.c reads and the attribute each comes from when
+ * map-COLUMN does not say ("" : none; the role is worked out). */
+static const char *const fixed_names[N_FIXED] = { "id", "address", "name",
+    "role", "active" };
+static const char *const fixed_attrs[N_FIXED] = { "entryUUID", "mail",
+    "displayName", "", "" };
+enum { COL_ID, COL_ADDRESS, COL_NAME, COL_ROLE, COL_ACTIVE };
+
 struct ldap_src {
 	LDAP		*ld;
 	struct ldapc_conf c;
 	char		 filter[LDAPC_FILTER_MAX];
-	char		 addr_attr[ATTR_MAX], name_attr[ATTR_MAX];
-	char		 id_attr[ATTR_MAX], role_attr[ATTR_MAX];
+	char		 attr[N_FIXED][LDAPC_ATTR_MAX];	/* "" : not read */
+	int		 name_falls_back;	/* no map-name: cn after it */
 	char		 role_default[16];
 	char		 role_values[N_ROLES][ROLE_VALUES_MAX];	/* a,b,c */
 	int		 has_role_map;
 	char		 group_dn[N_ROLES][LDAPC_DN_MAX + 1];	/* normalised */
 	GHashTable	*group_members[N_ROLES];	/* normalised DNs */
 	int		 has_groups;
+	size_t		 n_fixed;			/* columns before maps */
+	int		 col[N_FIXED];			/* column of each, or -1 */
 	size_t		 n_maps;
-	char		 map_attr[MAPS_MAX][ATTR_MAX];
+	char		 map_attr[MAPS_MAX][LDAPC_ATTR_MAX];
 	char		*attrs[MAPS_MAX + 8];
 	int		 msgid;
 	int		 done;
@@ -55,59 +65,69 @@ struct ldap_src {
 	char		 err[700];
 };
 
-static const char *const fixed_columns[FIXED_COLUMNS] = { "id", "address",
-    "name", "role" };
+struct maps_ctx {
+	struct source			*src;
+	struct ldap_src			*q;
+	const struct roster_source_conf	*conf;
+};
 
+/* Setting "map.COLUMN=ldapAttribute" adds a column after the fixed ones,
+ * "role-map.ROLE=v1,v2" names the values of the role attribute meaning
+ * ROLE. Checked already by source_ldap_check(). */
 static int
-fixed_column(const char *name)
+read_map(const char *key, void *ctx)
 {
-	for (size_t i = 0; i < FIXED_COLUMNS; i++)
-		if (strcasecmp(name, fixed_columns[i]) == 0)
-			return 1;
+	struct maps_ctx *mc = ctx;
+	struct ldap_src *q = mc->q;
+	char val[ROLE_VALUES_MAX];
+	int r;
+
+	if (source_setting(mc->conf, key, val, sizeof(val)) == NULL)
+		return 0;
+	if (strncmp(key, "role-map.", 9) == 0) {
+		for (r = 0; r < N_ROLES && strcmp(key + 9, role_names[r]); r++)
+			;
+		if (r < N_ROLES) {
+			snprintf(q->role_values[r], ROLE_VALUES_MAX, "%s", val);
+			q->has_role_map = 1;
+		}
+	} else if (strncmp(key, "map.", 4) == 0 && q->n_maps < MAPS_MAX) {
+		snprintf(q->map_attr[q->n_maps++], LDAPC_ATTR_MAX, "%s", val);
+		mc->src->columns[mc->src->n_columns++] =
+		    source_column_dup(key + 4);
+	}
 	return 0;
 }
 
-/* Settings "map.COLUMN=ldapAttribute" become columns after the fixed four,
- * "role-map.ROLE=v1,v2" the values of role-attr meaning ROLE. */
-static enum status
-read_maps(struct source *src, struct ldap_src *q,
-    const struct roster_source_conf *conf, char *err, size_t err_len)
+/* The fixed columns: each from map-COLUMN's attribute, named after that
+ * attribute so source_map_apply() renames it as it does for every source,
+ * or from the default attribute under its own name. */
+static void
+read_columns(struct source *src, struct ldap_src *q,
+    const struct roster_source_conf *conf)
 {
-	char key[SOURCE_SETTING_KEY_MAX + 1], val[ROLE_VALUES_MAX];
-	size_t pos = 0;
+	char key[32], attr[LDAPC_ATTR_MAX];
 
-	while (source_setting_next(conf, &pos, key, sizeof(key), val,
-	    sizeof(val)) != NULL) {
-		if (strncmp(key, "role-map.", 9) == 0) {
-			int r;
+	for (int i = 0; i < N_FIXED; i++) {
+		const char *name = fixed_names[i];
 
-			for (r = 0; r < N_ROLES && strcmp(key + 9,
-			    role_names[r]) != 0; r++)
-				;
-			if (r == N_ROLES) {
-				snprintf(err, err_len, "setting %s: expected "
-				    "role-map.staff, .student or .utility", key);
-				return ST_CONFIG;
-			}
-			snprintf(q->role_values[r], sizeof(q->role_values[r]),
-			    "%s", val);
-			q->has_role_map = 1;
+		snprintf(key, sizeof(key), "map-%s", fixed_names[i]);
+		q->col[i] = -1;
+		snprintf(q->attr[i], LDAPC_ATTR_MAX, "%s", fixed_attrs[i]);
+		if (source_setting(conf, key, attr, sizeof(attr)) != NULL) {
+			snprintf(q->attr[i], LDAPC_ATTR_MAX, "%s", attr);
+			name = attr;
+		} else if (i == COL_NAME)
+			q->name_falls_back = 1;
+		if (i == COL_ROLE && q->attr[i][0] == '\0')
+			source_setting(conf, "role-attr", q->attr[i],
+			    LDAPC_ATTR_MAX);
+		if (i == COL_ACTIVE && q->attr[i][0] == '\0')
 			continue;
-		}
-		if (strncmp(key, "map.", 4) != 0)
-			continue;
-		if (key[4] == '\0' || val[0] == '\0' || strlen(val) >=
-		    ATTR_MAX || q->n_maps == MAPS_MAX || fixed_column(key + 4)) {
-			snprintf(err, err_len, "setting %s: expected "
-			    "map.COLUMN=ldapAttribute, COLUMN not id, address, "
-			    "name or role (see map-id, map-address, map-name, "
-			    "role-attr)", key);
-			return ST_CONFIG;
-		}
-		snprintf(q->map_attr[q->n_maps++], ATTR_MAX, "%s", val);
-		src->columns[src->n_columns++] = source_column_dup(key + 4);
+		q->col[i] = (int)src->n_columns;
+		src->columns[src->n_columns++] = source_column_dup(name);
 	}
-	return ST_OK;
+	q->n_fixed = src->n_columns;
 }
 
 /* The member DNs of each role-group.ROLE group, normalised. */
@@ -194,12 +214,11 @@ set_attrs(struct ldap_src *q)
 {
 	size_t n = 0;
 
-	q->attrs[n++] = q->addr_attr;
-	q->attrs[n++] = q->name_attr;
-	q->attrs[n++] = "cn";
-	q->attrs[n++] = q->id_attr;
-	if (q->role_attr[0])
-		q->attrs[n++] = q->role_attr;
+	for (int i = 0; i < N_FIXED; i++)
+		if (q->attr[i][0])
+			q->attrs[n++] = q->attr[i];
+	if (q->name_falls_back)
+		q->attrs[n++] = "cn";
 	if (q->has_groups)
 		q->attrs[n++] = "memberOf";
 	for (size_t i = 0; i < q->n_maps; i++)
@@ -208,15 +227,8 @@ set_attrs(struct ldap_src *q)
 }
 
 static void
-read_names(struct ldap_src *q, const struct roster_source_conf *conf)
+read_filter(struct ldap_src *q, const struct roster_source_conf *conf)
 {
-	if (!source_setting(conf, "map-address", q->addr_attr, ATTR_MAX))
-		snprintf(q->addr_attr, ATTR_MAX, "mail");
-	if (!source_setting(conf, "map-name", q->name_attr, ATTR_MAX))
-		snprintf(q->name_attr, ATTR_MAX, "displayName");
-	if (!source_setting(conf, "map-id", q->id_attr, ATTR_MAX))
-		snprintf(q->id_attr, ATTR_MAX, "entryUUID");
-	source_setting(conf, "role-attr", q->role_attr, ATTR_MAX);
 	source_setting(conf, "role-default", q->role_default,
 	    sizeof(q->role_default));
 	if (conf->query[0])
@@ -230,16 +242,15 @@ ldap_src_open(struct source *src, const struct roster_source_conf *conf,
     char *err, size_t err_len)
 {
 	struct ldap_src *q = xcalloc(1, sizeof(*q));
+	struct maps_ctx mc = { src, q, conf };
 	enum status st;
 
 	src->state = q;
 	if ((st = ldapc_conf_read(conf, &q->c, err, err_len)) != ST_OK)
 		return st;
-	read_names(q, conf);
-	for (size_t i = 0; i < FIXED_COLUMNS; i++)
-		src->columns[src->n_columns++] = xstrdup(fixed_columns[i]);
-	if ((st = read_maps(src, q, conf, err, err_len)) != ST_OK)
-		return st;
+	read_filter(q, conf);
+	read_columns(src, q, conf);
+	(void)source_setting_each(conf, read_map, &mc);
 	if ((st = ldapc_open(&q->c, &q->ld, err, err_len)) != ST_OK)
 		return st;
 	if ((st = read_groups(q, conf, err, err_len)) != ST_OK)
@@ -282,7 +293,8 @@ in_group(struct ldap_src *q, LDAPMessage *e, const char *dn_norm, int r)
 static char *
 entry_role(struct ldap_src *q, LDAPMessage *e)
 {
-	char *v = q->role_attr[0] ? ldapc_value(q->ld, e, q->role_attr) : NULL;
+	char *v = q->attr[COL_ROLE][0] ? ldapc_value(q->ld, e,
+	    q->attr[COL_ROLE]) : NULL;
 	char *dn, norm[LDAPC_DN_MAX + 1], *dn_norm = NULL;
 	int r;
 
@@ -317,13 +329,18 @@ free_row(struct source *src, struct ldap_src *q)
 static void
 fill_row(struct source *src, struct ldap_src *q, LDAPMessage *e)
 {
-	q->vals[0] = ldapc_value(q->ld, e, q->id_attr);
-	q->vals[1] = ldapc_value(q->ld, e, q->addr_attr);
-	if ((q->vals[2] = ldapc_value(q->ld, e, q->name_attr)) == NULL)
-		q->vals[2] = ldapc_value(q->ld, e, "cn");
-	q->vals[3] = entry_role(q, e);
+	for (int i = 0; i < N_FIXED; i++) {
+		char **v = q->col[i] >= 0 ? &q->vals[q->col[i]] : NULL;
+
+		if (v == NULL)
+			continue;
+		*v = i == COL_ROLE ? entry_role(q, e) : ldapc_value(q->ld, e,
+		    q->attr[i]);
+		if (*v == NULL && i == COL_NAME && q->name_falls_back)
+			*v = ldapc_value(q->ld, e, "cn");
+	}
 	for (size_t i = 0; i < q->n_maps; i++)
-		q->vals[FIXED_COLUMNS + i] = ldapc_value(q->ld, e,
+		q->vals[q->n_fixed + i] = ldapc_value(q->ld, e,
 		    q->map_attr[i]);
 	for (size_t i = 0; i < src->n_columns; i++)
 		if (q->vals[i] == NULL)

@@ -3,8 +3,13 @@
  * roster_source_conf.settings. Network sources (MySQL, LDAP) read theirs
  * with source_setting(); listctl and the web write them with
  * source_setting_put(). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "generator/source.h"
 
@@ -116,22 +121,125 @@ source_setting_secret(const char *key)
 	return strstr(key, "password") != NULL && strstr(key, "file") == NULL;
 }
 
-const char *
-source_setting_next(const struct roster_source_conf *conf, size_t *pos,
-    char *key, size_t key_len, char *value, size_t value_len)
+int
+source_setting_each(const struct roster_source_conf *conf,
+    int (*fn)(const char *key, void *ctx), void *ctx)
 {
-	while (conf->settings[*pos] != '\0') {
-		const char *p = conf->settings + *pos;
+	char key[SOURCE_SETTING_KEY_MAX + 1];
+	const char *p = conf->settings;
+	int rc;
+
+	while (*p) {
 		const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
-		*pos += n + (nl ? 1 : 0);
-		if (eq == NULL || eq >= p + n || (size_t)(eq - p) >= key_len)
-			continue;
-		snprintf(key, key_len, "%.*s", (int)(eq - p), p);
-		snprintf(value, value_len, "%.*s", (int)(n - (size_t)(eq - p) -
-		    1), eq + 1);
-		return key;
+		if (eq != NULL && eq < p + n && (size_t)(eq - p) < sizeof(key)) {
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
+			if ((rc = fn(key, ctx)) != 0)
+				return rc;
+		}
+		p += n + (nl ? 1 : 0);
 	}
-	return NULL;
+	return 0;
+}
+
+/* Read the first line of path into buf, refusing a file that group or
+ * others may read. 1, or -1 with err. */
+static int
+read_secret_file(const char *path, char *buf, size_t len, char *err,
+    size_t err_len)
+{
+	struct stat sb;
+	size_t line;
+	ssize_t n;
+	int fd, whole;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		snprintf(err, err_len, "password-file %s: cannot read: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0) {
+		snprintf(err, err_len, "password-file %s: %s", path,
+		    S_ISREG(sb.st_mode) ? "group or others may read it; "
+		    "chmod 600 it (only listd may read a password)" :
+		    "not a regular file");
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	line = strcspn(buf, "\r\n");
+	whole = line < (size_t)n || (size_t)n < len - 1;
+	buf[line] = '\0';
+	if (line == 0 || !whole) {
+		explicit_bzero(buf, len);
+		snprintf(err, err_len, "password-file %s: %s", path, line == 0 ?
+		    "the first line is empty" : "longer than the longest "
+		    "password allowed");
+		return -1;
+	}
+	return 1;
+}
+
+int
+source_password(const struct roster_source_conf *conf, char *buf,
+    size_t len, char *err, size_t err_len)
+{
+	char path[ROSTER_PATH_MAX + 1];
+
+	if (source_setting(conf, "password-file", path, sizeof(path)) != NULL)
+		return read_secret_file(path, buf, len, err, err_len);
+	if (source_setting(conf, "password", buf, len) != NULL)
+		return 1;
+	return 0;
+}
+
+int
+source_setting_uint(const struct roster_source_conf *conf, const char *key,
+    unsigned lo, unsigned hi, unsigned def, unsigned *out, char *err,
+    size_t err_len)
+{
+	char v[32], *end;
+	unsigned long x;
+
+	*out = def;
+	if (source_setting(conf, key, v, sizeof(v)) == NULL)
+		return 0;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
+		snprintf(err, err_len, "setting %s=%s: a whole number from %u "
+		    "to %u expected", key, v, lo, hi);
+		return -1;
+	}
+	*out = (unsigned)x;
+	return 0;
+}
+
+int
+source_password_check(const struct roster_source_conf *conf, char *err,
+    size_t err_len)
+{
+	char v[ROSTER_PATH_MAX + 1];
+	int has_file, has_inline;
+
+	has_file = source_setting(conf, "password-file", v, sizeof(v)) != NULL;
+	if (has_file && v[0] != '/') {
+		snprintf(err, err_len, "setting password-file: an absolute "
+		    "path expected");
+		return -1;
+	}
+	has_inline = source_setting(conf, "password", v, sizeof(v)) != NULL;
+	explicit_bzero(v, sizeof(v));
+	if (has_file && has_inline) {
+		snprintf(err, err_len, "settings password and password-file: "
+		    "set only one (password-file is safer)");
+		return -1;
+	}
+	return 0;
 }

@@ -13,7 +13,8 @@ static int sqlite_src_next(struct source *, const char **);
 static void sqlite_src_close(struct source *);
 
 const struct source_ops source_sqlite_ops = {
-	"sqlite", sqlite_src_open, sqlite_src_next, sqlite_src_close,
+	"sqlite", sqlite_src_open, sqlite_src_next, sqlite_src_close, NULL,
+	NULL,
 };
 
 struct sqlite_src {

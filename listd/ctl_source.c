@@ -1,6 +1,7 @@
 /* ctl_source.c - listctl source set|show: where a district's account
- * directory comes from (a CSV export, an SQLite database and query, or an
- * LDAP directory) and
+ * directory comes from (a CSV export, an SQLite database and query, a
+ * MySQL/MariaDB server and query, or an LDAP directory, the last two named
+ * by their settings) and
  * the generator's limits for it (removal guard, bad rows, sync interval). */
 #include <errno.h>
 #include <limits.h>
@@ -19,26 +20,29 @@ static int source_show(struct ctl *);
 const struct ctl_verb ctl_source_verbs[] = {
 	{ "set", "type=,path=,query=,max-remove-percent=,max-errors=,"
 	  "interval-hours=,setting=,unset=", 1, 1,
-	  "set DISTRICT [--type csv|sqlite|ldap] [--path FILE|URI] "
-	  "[--query SQL|FILTER] "
+	  "set DISTRICT [--type csv|sqlite|mysql|ldap] [--path FILE] [--query SQL|FILTER] "
 	  "[--setting KEY=VALUE]... [--unset KEY]... "
 	  "[--max-remove-percent N] [--max-errors N] [--interval-hours N]",
 	  "configure the district's directory source: a CSV export, an "
-	  "SQLite database read with one SELECT, or an LDAP directory (--path "
-	  "ldap://HOST:PORT or ldaps://..., --query the search filter, "
-	  "default (mail=*)); --setting gives a network "
-	  "source its further settings (repeat it; --unset removes one); LDAP "
-	  "keys: base (required), scope sub|one, starttls yes|no, tls-ca FILE, "
-	  "bind-dn DN, bind-password-file FILE (mode 600), page-size N "
-	  "(default 500, 0 = no paging), timeout SECONDS (default 30), "
-	  "map-address (mail), map-name (displayName, else cn), map-id "
-	  "(entryUUID; objectGUID is shown as a GUID), role-attr ATTR with "
+	  "SQLite database read with one SELECT, or a MySQL/MariaDB server "
+	  "read with one SELECT (no --path: it is named by its settings "
+	  "host, port or socket, user, password-file, database, tls=off|"
+	  "required|verify, tls-ca, connect-timeout, query-timeout); "
+	  "--setting KEY=VALUE sets one (repeat it; --unset KEY removes one), "
+	  "map-address|name|role|active|id=COLUMN maps a column of any "
+	  "source; an LDAP directory (no --path; --query the search filter, "
+	  "default (mail=*)) has the settings uri (ldap:// or ldaps://), "
+	  "base (required), scope sub|one, starttls yes|no, tls-ca FILE, "
+	  "bind-dn DN, password-file FILE (mode 600), page-size N (default "
+	  "500, 0 = no paging), timeout SECONDS (default 30), map-address "
+	  "(mail), map-name (displayName, else cn), map-id (entryUUID; "
+	  "objectGUID shown as a GUID), map-active, role-attr ATTR with "
 	  "role-map.ROLE=v1,v2, role-group.ROLE=GROUP-DN (ROLE staff, student "
 	  "or utility; by memberOf or the group's member list), role-default "
-	  "ROLE, map.COLUMN=ATTR; sign-in: login yes|no, login-filter "
-	  "(default (uid=%s)), role-group.district-admin=DN, "
-	  "role-group.list-owner=DN; the "
-	  "guard refuses a list when "
+	  "ROLE, map.COLUMN=ATTR for more columns, and for web sign-in login "
+	  "yes|no, login-filter (default (uid=%s)), login-base, "
+	  "role-group.district-admin=DN, role-group.list-owner=DN; the guard "
+	  "refuses a list when "
 	  "a run would remove more than N% of it (default 10), a run with more "
 	  "than --max-errors bad rows applies nothing (default 10), and status "
 	  "reports the source overdue after --interval-hours (default 26)",
@@ -68,8 +72,7 @@ int_opt(struct ctl *c, const char *name, long lo, long hi, int *out)
 	return 0;
 }
 
-/* An absolute path, so cron finds the file from any directory; a URL
- * (ldap://...) as it is. */
+/* An absolute path, so cron finds the file from any directory. */
 static int
 set_path(struct ctl *c, const char *v, struct roster_source_conf *conf)
 {
@@ -78,8 +81,7 @@ set_path(struct ctl *c, const char *v, struct roster_source_conf *conf)
 	if (v[0] == '\0' || !model_text_valid(v, ROSTER_PATH_MAX, 0))
 		return ctl_fail(c, ST_USAGE, "--path: expected a file name of at "
 		    "most %d bytes without control characters", ROSTER_PATH_MAX);
-	if (v[0] == '/' || strstr(v, "://") != NULL ||
-	    getcwd(cwd, sizeof(cwd)) == NULL)
+	if (v[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		snprintf(conf->path, sizeof(conf->path), "%s", v);
 	else if ((size_t)snprintf(conf->path, sizeof(conf->path), "%s/%s",
 	    cwd, v) >= sizeof(conf->path))
@@ -114,16 +116,48 @@ apply_settings(struct ctl *c, struct roster_source_conf *conf)
 	return 0;
 }
 
+/* After the options: the settings checked, the path of a source named by
+ * its settings derived from them, and what each type needs. */
+static int
+check_source(struct ctl *c, struct roster_source_conf *conf, int has_path)
+{
+	const struct source_ops *ops = source_type_ops(conf->type);
+	char err[512];
+
+	if (ops != NULL && ops->describe != NULL) {
+		if (has_path)
+			return ctl_fail(c, ST_USAGE, "--path: a %s source is "
+			    "named by its settings (mysql: host, port or socket, "
+			    "user, database; ldap: uri, base), not a path",
+			    conf->type);
+		ops->describe(conf, conf->path, sizeof(conf->path));
+	}
+	if (conf->type[0] == '\0' || conf->path[0] == '\0')
+		return ctl_fail(c, ST_USAGE, "a new source needs --type and "
+		    "--path");
+	if (strcmp(conf->type, "csv") != 0 && strcmp(conf->type, "ldap") != 0 &&
+	    conf->query[0] == '\0')
+		return ctl_fail(c, ST_USAGE, "the %s source needs --query (one "
+		    "SELECT returning address, role and other columns)",
+		    conf->type);
+	if (strcmp(conf->type, "csv") == 0)
+		conf->query[0] = '\0';
+	if (source_check(conf, err, sizeof(err)) != ST_OK)
+		return ctl_fail(c, ST_USAGE, "%s", err);
+	return 0;
+}
+
 static int
 apply_options(struct ctl *c, struct roster_source_conf *conf)
 {
 	const char *type = ctl_opt(c, "type"), *path = ctl_opt(c, "path");
 	const char *query = ctl_opt(c, "query");
+	char names[128];
 	int rc;
 
 	if (type && !source_type_valid(type))
-		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected csv, "
-		    "sqlite or ldap", type);
+		return ctl_fail(c, ST_USAGE, "--type \"%s\": expected %s", type,
+		    source_type_names(names, sizeof(names)));
 	if (type)
 		snprintf(conf->type, sizeof(conf->type), "%s", type);
 	if (path && (rc = set_path(c, path, conf)) != 0)
@@ -134,20 +168,9 @@ apply_options(struct ctl *c, struct roster_source_conf *conf)
 		    ROSTER_QUERY_MAX);
 	if (query)
 		snprintf(conf->query, sizeof(conf->query), "%s", query);
-	if ((rc = apply_settings(c, conf)) != 0)
+	if ((rc = apply_settings(c, conf)) != 0 ||
+	    (rc = check_source(c, conf, path != NULL)) != 0)
 		return rc;
-	if (conf->type[0] == '\0' || conf->path[0] == '\0')
-		return ctl_fail(c, ST_USAGE, "a new source needs --type and "
-		    "--path");
-	if (strcmp(conf->type, "sqlite") == 0 && conf->query[0] == '\0')
-		return ctl_fail(c, ST_USAGE, "an sqlite source needs --query "
-		    "(one SELECT returning address, role and other columns)");
-	if (strcmp(conf->type, "csv") == 0)
-		conf->query[0] = '\0';
-	if (strcmp(conf->type, "ldap") == 0 && strstr(conf->path, "://") ==
-	    NULL)
-		return ctl_fail(c, ST_USAGE, "an ldap source needs --path "
-		    "ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
 	if ((rc = int_opt(c, "max-remove-percent", 0, 100,
 	    &conf->max_remove_percent)) != 0 ||
 	    (rc = int_opt(c, "max-errors", 0, 1000000, &conf->max_errors)) != 0)
@@ -188,22 +211,35 @@ out:
 	return rc;
 }
 
+struct show_ctx {
+	const struct roster_source_conf	*conf;
+	struct json			*j;
+};
+
+static int
+show_one(const char *key, void *ctx)
+{
+	struct show_ctx *sc = ctx;
+	char value[1024];
+
+	if (source_setting(sc->conf, key, value, sizeof(value)) == NULL)
+		return 0;
+	if (source_setting_secret(key))
+		snprintf(value, sizeof(value), "(hidden)");
+	if (sc->j != NULL)
+		json_kv_str(sc->j, key, value);
+	else
+		printf("%s: %s\n", key, value);
+	return 0;
+}
+
 /* Print each setting as "KEY: VALUE" (or into j), secrets hidden. */
 static void
 show_settings(const struct roster_source_conf *conf, struct json *j)
 {
-	char key[SOURCE_SETTING_KEY_MAX + 1], value[1024];
-	size_t pos = 0;
+	struct show_ctx sc = { conf, j };
 
-	while (source_setting_next(conf, &pos, key, sizeof(key), value,
-	    sizeof(value)) != NULL) {
-		if (source_setting_secret(key))
-			snprintf(value, sizeof(value), "(hidden)");
-		if (j != NULL)
-			json_kv_str(j, key, value);
-		else
-			printf("%s: %s\n", key, value);
-	}
+	(void)source_setting_each(conf, show_one, &sc);
 }
 
 static int

@@ -4,8 +4,8 @@
 # and stops. Usage: deps.sh --build | --test | --demo | --bench
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev libldap2-dev"
-TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs slapd ldap-utils"
+BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev libmariadb-dev libldap2-dev"
+TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs mariadb-server mariadb-client openssl slapd ldap-utils"
 DEMO_PKGS="python3 curl"
 BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2 slapd ldap-utils"
 
@@ -54,5 +54,19 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 # slapd: no database and no running system server; the tests start their own.
 echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
 apt-get update -q >/dev/null || true
+# mariadb-server's postinst starts the system service; nothing here uses it
+# (tests and benchmarks start their own mariadbd and slapd), so keep them
+# from starting while installing (policy-rc.d, as Debian's invoke-rc.d
+# honours it).
+policy=""
+case "$missing" in *mariadb-server*|*slapd*)
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		policy=1
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi;;
+esac
 apt-get install -y -q --no-install-recommends$missing >/dev/null
+[ -z "$policy" ] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
 browser_npm "${1:---build}"

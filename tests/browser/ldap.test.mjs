@@ -36,9 +36,9 @@ before(async () => {
   [slapd, dir] = await startSlapd();
   d = new Listd();
   d.ctl('district', 'add', 'north', '--domain', 'north.example.org', '--name', 'North School District');
-  d.ctl('source', 'set', 'north', '--type', 'ldap', '--path', dir.uri,
+  d.ctl('source', 'set', 'north', '--type', 'ldap', '--setting', `uri=${dir.uri}`,
     '--setting', `base=${dir.base}`, '--setting', `bind-dn=${dir.bind_dn}`,
-    '--setting', `bind-password-file=${dir.password_file}`, '--setting', 'login=yes',
+    '--setting', `password-file=${dir.password_file}`, '--setting', 'login=yes',
     '--setting', `role-group.district-admin=${dir.admins}`);
   await d.start();
   browser = await chromium.launchPersistentContext(

@@ -174,10 +174,10 @@ class Slapd:
     def source_args(self, **settings):
         """listctl source set arguments pointing a district at this server
         as the reader."""
-        s = {"base": PEOPLE, "bind-dn": READER_DN,
-             "bind-password-file": str(self.pwfile), "timeout": "10"}
+        s = {"uri": self.uri, "base": PEOPLE, "bind-dn": READER_DN,
+             "password-file": str(self.pwfile), "timeout": "10"}
         s.update(settings)
-        args = ["--type", "ldap", "--path", self.uri]
+        args = ["--type", "ldap"]
         for k, v in s.items():
             if v is None:
                 args += ["--unset", k]

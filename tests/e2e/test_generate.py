@@ -257,7 +257,7 @@ def test_sqlite_source_with_query(ctl, tmp_path):
 
 def test_source_options_are_validated(ctl, tmp_path):
     make_district(ctl, tmp_path)
-    for args, word in [(("--type", "oracle"), "expected csv"),
+    for args, word in [(("--type", "nosuch"), "expected csv, sqlite"),
                        (("--max-remove-percent", "101"), "0 to 100"),
                        (("--max-errors", "-1"), "0 to"),
                        (("--interval-hours", "x"), "whole number")]:

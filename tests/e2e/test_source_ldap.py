@@ -127,7 +127,7 @@ def test_server_killed_mid_search_applies_nothing(ctl, ldap):
                 "mail: moved@north.org\n")
     proxy = Proxy(ldap.port, after=100_000, on_cut=ldap.kill)
     try:
-        ctl.run("source", "set", "north", "--path", proxy.uri, check=0)
+        ctl.run("source", "set", "north", "--setting", f"uri={proxy.uri}", check=0)
         rc, out, err = ctl.run("generate", "--district", "north")
     finally:
         proxy.close()
@@ -145,7 +145,7 @@ def test_server_that_stops_answering_times_out_and_applies_nothing(ctl, ldap):
     run(ctl)
     proxy = Proxy(ldap.port, after=100_000, hang=True)
     try:
-        ctl.run("source", "set", "north", "--path", proxy.uri,
+        ctl.run("source", "set", "north", "--setting", f"uri={proxy.uri}",
                 "--setting", "timeout=2", check=0)
         rc, out, err = ctl.run("generate", "--district", "north", timeout=60)
     finally:
@@ -184,28 +184,47 @@ def test_bad_rows_and_settings_are_named(ctl, ldap, tmp_path):
     wrong = tmp_path / "wrong.pw"
     wrong.write_text("not-the-password")
     os.chmod(wrong, 0o600)
-    cases = [
-        ({"base": None}, 78, "needs the setting base"),
-        ({"bind-password-file": str(loose)}, 78, "only its owner can read"),
-        ({"bind-password-file": str(wrong)}, 75, "Invalid credentials"),
-        ({"bind-password-file": None}, 78, "needs bind-password-file"),
-        ({"page-size": "-1"}, 78, "page-size"),
-        ({"scope": "everything"}, 78, "sub or one"),
-        ({"starttls": "maybe"}, 78, "yes or no"),
+    # Refused by listctl source set, before any run: the source is kept.
+    refused = [
+        ({"base": None}, "needs the setting base"),
+        ({"uri": "http://dc1.north.org"}, "needs the setting uri"),
+        ({"password-file": None}, "needs password-file"),
+        ({"password-file": "reader.pw"}, "absolute path"),
+        ({"page-size": "-1"}, "page-size"),
+        ({"timeout": "0"}, "timeout"),
+        ({"scope": "everything"}, "sub or one"),
+        ({"starttls": "maybe"}, "yes or no"),
+        ({"bsae": "dc=north,dc=org"}, "not an ldap setting"),
+        ({"role-map.janitor": "x"}, "role-map.staff"),
+        ({"map.address": "uid"}, "map-COLUMN"),
+        ({"map-email": "uid"}, "map-address"),
+        ({"role-group.staff": "not a dn"}, "not a DN"),
+        ({"role-group.boss": f"cn=x,{S.GROUPS}"}, "role-group.staff"),
+        ({"role-default": "janitor"}, "staff, student or utility"),
+        ({"login": "maybe"}, "yes or no"),
+        ({"login-filter": "uid=%s"}, "login-filter"),
+    ]
+    for settings, word in refused:
+        rc, out, err = ctl.run("source", "set", "north", *ldap.source_args(**settings))
+        assert rc == 64 and word in err, (settings, rc, err)
+    assert ctl.json("source", "show", "north")["settings"]["base"] == S.PEOPLE
+    # Accepted, and refused by the run with a clear message: nothing applied.
+    failing = [
+        ({"password-file": str(loose)}, 78, "group or others may read it"),
+        ({"password-file": str(wrong)}, 75, "Invalid credentials"),
         ({"filter": "(&(uid=*)"}, 78, "Bad search filter"),
-        ({"role-map.janitor": "x"}, 78, "role-map"),
-        ({"map.address": "uid"}, 78, "map-address"),
-        ({"role-group.staff": "not a dn"}, 78, "not a DN"),
         ({"role-group.staff": f"cn=missing,{S.GROUPS}"}, 78, "No such object"),
     ]
-    for settings, code, word in cases:
+    for settings, code, word in failing:
         ctl.run("source", "set", "north", *ldap.source_args(**settings), check=0)
         rc, out, err = ctl.run("generate", "--district", "north")
         assert rc == code and word in err, (settings, rc, err)
+        assert "nothing was applied" in err
         ctl.run("source", "set", "north", *ldap.source_args(
-            **{k: None for k in settings}), check=0)
+            **{k: None for k in settings if k != "password-file"}), check=0)
     rc, _, err = ctl.run("source", "set", "north", "--path", "/tmp/x.csv")
-    assert rc == 64 and "ldap://" in err
+    assert rc == 64 and "not a path" in err
+    assert ctl.json("source", "show", "north")["path"] == f"{ldap.uri}/{S.PEOPLE}"
     assert len(members(ctl, "all-accounts")) == 5
 
 
@@ -229,10 +248,9 @@ def test_starttls_with_the_right_ca_only(ctl, tmp_path):
         assert rc == 75 and "StartTLS failed" in err, err
         ctl.run("source", "set", "north", "--setting", f"tls-ca={cert}", check=0)
         assert run(ctl)["accounts"] == 5
-        rc, _, err = ctl.run("source", "set", "north", "--path",
-                             "ldaps://127.0.0.1:1", check=0)
-        rc, _, err = ctl.run("generate", "--district", "north")
-        assert rc == 78 and "unset starttls" in err
+        rc, _, err = ctl.run("source", "set", "north", "--setting",
+                             "uri=ldaps://127.0.0.1:1")
+        assert rc == 64 and "unset starttls" in err
     finally:
         srv.cleanup()
 
@@ -297,6 +315,6 @@ def test_nightly_run_with_the_server_down_mails_nothing_applied(ctl, ldap, home,
         d.stop()
     report = [m for m in sink.messages if "it@north.org" in m["rcpts"]][0]["data"]
     assert b"nothing applied" in report and b"ldap://" in report
-    assert "generator source-failed district=north" in d.log.read_text()
+    assert "generator failed district=north" in d.log.read_text()
     assert "alert=" in d.log.read_text()
     assert len(members(ctl, "all-accounts")) == 10

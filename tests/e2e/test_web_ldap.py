@@ -146,7 +146,7 @@ def test_district_without_directory_sign_in(ldsite):
 
 def test_a_broken_login_setting_is_named_not_blamed_on_the_user(ldsite, ctl):
     srv, d = ldsite
-    ctl.run("source", "set", "north", "--setting", "login-filter=uid=%s", check=0)
+    ctl.run("source", "set", "north", "--setting", "login-filter=(&(uid=%s)", check=0)
     _, r = dlogin(d.http_port, "ann")
     assert r.status == 500 and "not set up right" in r.text
     assert "Wrong user name" not in r.text

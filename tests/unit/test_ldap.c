@@ -1,7 +1,8 @@
 /* test_ldap.c - the pieces of the LDAP source and sign-in that need no
  * server: RFC 4515 escaping of filter values (every metacharacter, NUL,
  * bounds), filling the login filter, DN comparison, refusing an empty
- * password before any bind, and reading the connection settings. The
+ * password before any bind, reading the connection settings, and the
+ * settings check and label of the source. The
  * dialogue with a real slapd is tested in tests/e2e/test_*_ldap.py. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,16 +89,17 @@ test_empty_password_never_binds(void **state)
 	    sizeof(err)), ST_DENIED);
 }
 
+static struct roster_source_conf conf;
+
+/* Read settings, with "uri=URI" first unless uri is NULL. */
 static enum status
-read_conf(const char *path, const char *settings, struct ldapc_conf *c,
+read_conf(const char *uri, const char *settings, struct ldapc_conf *c,
     char *err, size_t len)
 {
-	struct roster_source_conf conf;
-
 	memset(&conf, 0, sizeof(conf));
 	snprintf(conf.type, sizeof(conf.type), "ldap");
-	snprintf(conf.path, sizeof(conf.path), "%s", path);
-	snprintf(conf.settings, sizeof(conf.settings), "%s", settings);
+	snprintf(conf.settings, sizeof(conf.settings), "%s%s%s%s", uri ? "uri=" :
+	    "", uri ? uri : "", uri ? "\n" : "", settings);
 	return ldapc_conf_read(&conf, c, err, len);
 }
 
@@ -119,6 +121,11 @@ test_conf_defaults_and_refusals(void **state)
 	assert_int_equal(c.page_size, 0);
 	assert_int_equal(read_conf("/srv/dir.csv", "base=dc=x\n", &c, err,
 	    sizeof(err)), ST_CONFIG);
+	assert_int_equal(read_conf(NULL, "base=dc=x\n", &c, err, sizeof(err)),
+	    ST_CONFIG);
+	assert_int_equal(read_conf("ldap://h", "base=dc=x\nbind-dn=cn=r\n"
+	    "password-file=/etc/pw\n", &c, err, sizeof(err)), ST_OK);
+	assert_true(c.conf == &conf);
 	assert_int_equal(read_conf("ldap://h", "", &c, err, sizeof(err)),
 	    ST_CONFIG);
 	assert_int_equal(read_conf("ldaps://h", "base=dc=x\nstarttls=yes\n",
@@ -131,6 +138,42 @@ test_conf_defaults_and_refusals(void **state)
 	    &c, err, sizeof(err)), ST_CONFIG);
 }
 
+static enum status
+check(const char *settings, char *err, size_t len)
+{
+	memset(&conf, 0, sizeof(conf));
+	snprintf(conf.type, sizeof(conf.type), "ldap");
+	snprintf(conf.settings, sizeof(conf.settings), "%s", settings);
+	return source_ldap_check(&conf, err, len);
+}
+
+static void
+test_check_refuses_unknown_and_bad_settings(void **state)
+{
+	static const char ok[] = "uri=ldap://h:389/\nbase=ou=p,dc=x\n";
+	char err[400], s[600], label[300];
+
+	(void)state;
+	assert_int_equal(check(ok, err, sizeof(err)), ST_OK);
+	source_ldap_describe(&conf, label, sizeof(label));
+	assert_string_equal(label, "ldap://h:389/ou=p,dc=x");
+	static const char *const bad[] = {
+		"bsae=dc=x\n", "map.role=x\n", "map.=x\n", "map.school=\n",
+		"role-map.boss=x\n", "role-group.staff=not a dn\n",
+		"role-group.boss=cn=x,dc=x\n", "role-default=boss\n",
+		"login=maybe\n", "login-filter=uid=%s\n", "login-filter=(uid=x)\n",
+		"password-file=rel.pw\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(s, sizeof(s), "%s%s", ok, bad[i]);
+		assert_int_equal(check(s, err, sizeof(err)), ST_CONFIG);
+	}
+	snprintf(s, sizeof(s), "%smap.school=ou\nrole-map.staff=Teacher\n"
+	    "role-group.district-admin=cn=a,dc=x\nlogin=yes\n"
+	    "login-filter=(|(uid=%%s)(mail=%%s))\nmap-id=objectGUID\n", ok);
+	assert_int_equal(check(s, err, sizeof(err)), ST_OK);
+}
+
 int
 main(void)
 {
@@ -141,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_dn_norm_compares_without_case_or_spaces),
 		cmocka_unit_test(test_empty_password_never_binds),
 		cmocka_unit_test(test_conf_defaults_and_refusals),
+		cmocka_unit_test(test_check_refuses_unknown_and_bad_settings),
 	};
 
 	return cmocka_run_group_tests_name("ldap", tests, NULL, NULL);
