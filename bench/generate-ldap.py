@@ -101,7 +101,7 @@ def main():
             subprocess.run([ctl, "source", "set", f"d{d}", *srv.source_args(**{
                 "base": f"ou=d{d},{S.BASE}", "page-size": PAGE,
                 "timeout": "60", "role-attr": "employeeType",
-                "map.active": "businessCategory", "map.school": "ou",
+                "map-active": "businessCategory", "map.school": "ou",
                 "map.grade": "departmentNumber"}), "--query", FILTER],
                 env=env, check=True, capture_output=True)
         search = ["sh", "-c", "for d in $(seq 0 $(($0 - 1))); do ldapsearch -x "

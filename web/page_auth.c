@@ -192,10 +192,17 @@ login_directory(struct req *r, const char *user, const char *pw,
 	char err[600];
 	enum status st;
 
+	/* user_key is "user:slug/name": the account's name follows "user:". */
 	if (strlen(user_key + 5) > ACCOUNT_NAME_MAX) {
 		req_fail(r, ST_DATA, "The user name is too long.");
 		return;
 	}
+	for (const char *p = user; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			req_fail(r, ST_DATA, "The user name has control "
+			    "characters.");
+			return;
+		}
 	if (store_roster_source_get(r->ds, &conf) != ST_OK)
 		memset(&conf, 0, sizeof(conf));
 	st = generator_ldap_login(&conf, user, pw, &gl, err, sizeof(err));

@@ -101,6 +101,8 @@ def test_filter_injection_in_the_login_name(ldsite):
                   data=f"username=ann%00x&password={S.USER_PW}&csrf={w.csrf}".encode(),
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status == 400
+    _, r = dlogin(d.http_port, "ann\nweb login user=root")   # no forged log lines
+    assert r.status == 400 and "control characters" in r.text
     # Names holding filter characters match themselves, literally.
     for name in ("star*user", "paren(x)"):
         w, r = dlogin(d.http_port, name)
