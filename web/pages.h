@@ -60,4 +60,7 @@ void	api_held(struct req *r);
 void	api_held_decide(struct req *r);
 void	api_runs(struct req *r);
 
+/* metrics.c */
+void	page_metrics(struct req *r);
+
 #endif
