@@ -86,7 +86,7 @@ static const struct config_key config_keys[] = {
 	{ "http", "metrics_loopback", KEY_BOOL, F(metrics_loopback), "yes", 0, 1,
 	  "/metrics without a token from 127.0.0.1/::1 (not via a proxy)" },
 	{ "mta", "postfix_dir", KEY_STR, F(mta_postfix_dir), "", 0, 0,
-	  "where listctl writes the Postfix maps (empty: $home/postfix)" },
+	  "where listctl and listd write the Postfix maps (empty: $home/postfix)" },
 	{ "mta", "postmap", KEY_STR, F(mta_postmap), "", 0, 0,
 	  "postmap program run on each map written (empty: not run)" },
 	{ "mta", "transport", KEY_STR, F(mta_transport), "", 0, 0,
