@@ -97,6 +97,9 @@ migrate_map_prefix(struct mig_ctx *m, const char *name,
 		size_t k = pc[1] == 'd' ? 2 : 4;
 
 		memmove(pc, pc + k, strlen(pc + k) + 1);
+		/* "[List %d]" becomes "[List]", not "[List ]" */
+		if (pc > pre && pc[-1] == ' ' && strchr("])} ", *pc))
+			memmove(pc - 1, pc, strlen(pc) + 1);
 		migrate_plan_note(m->p, name, "%d", 0, "listd does not number "
 		    "posts; the number was dropped from the prefix");
 	}
