@@ -26,7 +26,7 @@ static int64_t	int_attr(const struct mig_ctx *m, const char *name,
 MAPDEF(map_real_name); MAPDEF(map_members); MAPDEF(map_roles);
 MAPDEF(map_posting); MAPDEF(map_subscribe); MAPDEF(map_archive);
 MAPDEF(map_footer); MAPDEF(map_dmarc); MAPDEF(map_digest_format);
-MAPDEF(map_member_part);
+MAPDEF(map_member_part); MAPDEF(map_bounce_info);
 
 #define map_description	migrate_map_description
 #define map_prefix		migrate_map_prefix
@@ -65,7 +65,7 @@ static const struct mig_attr attrs[] = {
 	{ "digestable", map_fixed },
 	{ "digest_is_default", map_fixed },
 	{ "passwords", map_fixed },
-	{ "bounce_info", map_fixed },
+	{ "bounce_info", map_bounce_info },
 };
 
 /* Why the attributes listd has no counterpart for do not map. */
@@ -84,7 +84,6 @@ static const struct mig_fixed fixed[] = {
 	{ "digest_is_default", "new listd members start in regular mode" },
 	{ "passwords", "listd members have no list passwords (they sign in "
 	  "to the web interface instead); not carried" },
-	{ "bounce_info", "bounce scores start afresh in listd" },
 };
 
 #define N_ATTRS (sizeof(attrs) / sizeof(attrs[0]))
@@ -249,6 +248,21 @@ MAPDEF(map_digest_format)
 	m->p->l.digest_format = pyval_truth(v) ? DIGEST_MIME : DIGEST_RFC1153;
 	m->p->mask |= MF_DIGEST_FORMAT;
 	migrate_note(m, name, v, 1, "digest-format");
+}
+
+/* bounce_info: {address: Mailman.Bouncer._BounceInfo} (read as data by
+ * core/pickle.c). The scores are not carried; delivery disabled by bounces
+ * is (delivery_status, as mode nomail). */
+MAPDEF(map_bounce_info)
+{
+	size_t n_records = 0;
+
+	for (size_t k = 1; v && v->kind == PYVAL_DICT && k < v->n; k += 2)
+		if (v->items[k]->kind == PYVAL_DICT && v->items[k]->is_global)
+			n_records++;
+	migrate_plan_note(m->p, name, "", 0, "%zu members had bounce records "
+	    "(scores and dates); bounce scores start afresh in listd (members "
+	    "Mailman disabled by bounces arrive with mode nomail)", n_records);
 }
 
 MAPDEF(map_member_part)
