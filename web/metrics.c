@@ -15,7 +15,6 @@
 #include "core/store_site.h"
 #include "core/xmem.h"
 #include "web/pages.h"
-#include "web/storecache.h"
 
 #define METRICS_DISTRICTS_MAX	10000
 
@@ -88,7 +87,7 @@ read_district(const struct district *d, void *ctx)
 {
 	struct metrics_walk *w = ctx;
 	struct district_row *row;
-	struct store *ds;
+	struct store *ds = NULL;
 
 	if (w->n == METRICS_DISTRICTS_MAX)
 		return 1;
@@ -99,8 +98,11 @@ read_district(const struct district *d, void *ctx)
 	row = &w->rows[w->n++];
 	memset(row, 0, sizeof(*row));
 	snprintf(row->slug, sizeof(row->slug), "%s", d->slug);
-	row->up = storecache_district(cfg->home, d->slug, &ds) == ST_OK &&
+	/* A connection of its own, not the thread's cache: a scrape walks
+	 * every district and would evict the handles requests use. */
+	row->up = store_district_open(cfg->home, d->slug, 0, &ds) == ST_OK &&
 	    store_metrics_district(ds, &row->m) == ST_OK;
+	store_close(ds);
 	return 0;
 }
 
