@@ -181,7 +181,7 @@ static int
 run_postmap(const char *postmap, const char *path, char *err, size_t err_len)
 {
 	char *arg = xasprintf("hash:%s", path);
-	pid_t pid;
+	pid_t pid, w;
 	int wstatus = 0, rc = -1;
 
 	if ((pid = fork()) == -1) {
@@ -194,9 +194,12 @@ run_postmap(const char *postmap, const char *path, char *err, size_t err_len)
 		execv(postmap, argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
+	while ((w = waitpid(pid, &wstatus, 0)) == -1 && errno == EINTR)
 		;
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+	if (w == -1)	/* never success: the status is unknown */
+		snprintf(err, err_len, "%s: waitpid: %s", postmap,
+		    strerror(errno));
+	else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		rc = 0;
 	else
 		snprintf(err, err_len, "%s %s failed (exit %d)", postmap, arg,
