@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/html.h"
+#include "core/mta_maps.h"
 #include "core/store_archive.h"
 #include "core/store_list.h"
 #include "core/store_member.h"
@@ -241,6 +242,7 @@ page_list_create(struct req *r)
 		return;
 	}
 	req_audit(r, "list.create", "list=%s kind=%s", l.name, kind);
+	(void)mta_maps_refresh(cfg->home, NULL);	/* Postfix learns it */
 	req_redirect(r, "/admin/d/%s/lists/%s/", r->d.slug, l.name);
 }
 

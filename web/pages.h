@@ -53,11 +53,15 @@ void	page_archive_home(struct req *r);
 void	api_districts(struct req *r);
 void	api_lists(struct req *r);
 void	api_list_create(struct req *r);
+void	api_list_remove(struct req *r);
 void	api_members(struct req *r);
 void	api_members_add(struct req *r);
 void	api_member_remove(struct req *r);
 void	api_held(struct req *r);
 void	api_held_decide(struct req *r);
 void	api_runs(struct req *r);
+
+/* metrics.c */
+void	page_metrics(struct req *r);
 
 #endif

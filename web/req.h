@@ -31,7 +31,8 @@ enum need {
 	NEED_MODERATOR,		/* moderator or owner of {l}, or above */
 	NEED_ARCHIVE,		/* {l}'s archive: public, or member or staff */
 	NEED_API_SITE,		/* bearer token for the whole site */
-	NEED_API_DISTRICT	/* bearer token for {d} or the site */
+	NEED_API_DISTRICT,	/* bearer token for {d} or the site */
+	NEED_METRICS		/* loopback, metrics_token or a site token */
 };
 
 #define ROUTE_NO_CSRF	0x1	/* RFC 8058 one-click, bearer-token API */

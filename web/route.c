@@ -76,6 +76,9 @@ static const struct route routes[] = {
 	{ "POST", API "/lists/{l}/held/{*}", NEED_API_DISTRICT, ROUTE_NO_CSRF,
 	  api_held_decide },
 	{ "GET", API "/runs", NEED_API_DISTRICT, ROUTE_NO_CSRF, api_runs },
+	{ "GET", "/metrics", NEED_METRICS, ROUTE_NO_CSRF, page_metrics },
+	{ "POST", API "/lists/{l}/remove", NEED_API_DISTRICT, ROUTE_NO_CSRF,
+	  api_list_remove },
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -11,6 +11,7 @@
 
 #include "web/files.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xmem.h"
 #include "web/route.h"
 #include "web/web.h"
@@ -78,6 +79,7 @@ send_answer(struct MHD_Connection *conn, struct req *r)
 	if (resp == NULL)
 		return MHD_NO;
 	add_headers(resp, r);
+	metrics_http_count(r->http ? r->http : 500);
 	ret = MHD_queue_response(conn, (unsigned)(r->http ? r->http : 500),
 	    resp);
 	MHD_destroy_response(resp);
@@ -98,6 +100,7 @@ send_too_big(struct MHD_Connection *conn)
 	add_headers(resp, NULL);
 	MHD_add_response_header(resp, "Content-Type", "text/plain");
 	MHD_add_response_header(resp, "Connection", "close");
+	metrics_http_count(status_http(ST_TOOBIG));
 	ret = MHD_queue_response(conn, (unsigned)status_http(ST_TOOBIG), resp);
 	MHD_destroy_response(resp);
 	return ret;
