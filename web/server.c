@@ -187,16 +187,31 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
+/* Read the configured certificate and key; -1 (logged, naming the file
+ * and the reason) when only one is set or either cannot be read. */
 static int
 load_tls(const struct config *c)
 {
+	const char *what = NULL, *path = NULL;
+
 	if (c->http_tls_cert[0] == '\0' && c->http_tls_key[0] == '\0')
 		return 0;
-	tls_cert_pem = web_file_read(c->http_tls_cert, 1 << 20, NULL);
-	tls_key_pem = web_file_read(c->http_tls_key, 1 << 20, NULL);
-	if (tls_cert_pem == NULL || tls_key_pem == NULL) {
-		log_warnx("web tls cannot read cert=%s key=%s",
-		    c->http_tls_cert, c->http_tls_key);
+	if (c->http_tls_cert[0] == '\0' || c->http_tls_key[0] == '\0') {
+		log_warnx("web tls needs both tls_cert and tls_key");
+		return -1;
+	}
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		log_warnx("web tls: this libmicrohttpd has no TLS support");
+		return -1;
+	}
+	if ((tls_cert_pem = web_file_read(c->http_tls_cert, 1 << 20, NULL))
+	    == NULL)
+		what = "tls_cert", path = c->http_tls_cert;
+	else if ((tls_key_pem = web_file_read(c->http_tls_key, 1 << 20, NULL))
+	    == NULL)
+		what = "tls_key", path = c->http_tls_key;
+	if (what) {
+		log_warn("web tls cannot read %s=%s", what, path);
 		return -1;
 	}
 	web_tls = 1;
@@ -237,6 +252,12 @@ web_start(const struct config *c)
 	    web_tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, tls_key_pem,
 	    MHD_OPTION_END);
+	if (web_daemon == NULL && web_tls) {
+		log_warnx("web cannot start TLS on %s: are tls_cert=%s and "
+		    "tls_key=%s a matching PEM certificate and key?",
+		    c->http_listen, c->http_tls_cert, c->http_tls_key);
+		return -1;
+	}
 	if (web_daemon == NULL) {
 		log_warnx("web cannot listen on %s", c->http_listen);
 		return -1;
