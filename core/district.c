@@ -8,12 +8,15 @@
 
 #include "core/addr.h"
 #include "core/district.h"
+#include "core/log.h"
 #include "core/store_list.h"
 #include "core/store_site.h"
 #include "core/store_sub.h"
 #include "core/xmem.h"
 
 static int	count_list(const struct list *l, void *ctx);
+static char	*move_aside(const char *dir, const char *removed,
+		    const char *slug);
 
 enum status
 district_fields_apply(struct district *d, const char *domain,
@@ -88,6 +91,27 @@ district_report_to_set(struct store *ds, const char *value, char *why,
 	return store_setting_set(ds, "report_to", value);
 }
 
+/* Rename dir to removed/SLUG-TIME (or -TIME-N when that is taken, as
+ * when one district is removed twice in a second). The new path, or NULL
+ * with errno set. Caller frees. */
+static char *
+move_aside(const char *dir, const char *removed, const char *slug)
+{
+	long long now = (long long)store_now();
+	char *target;
+
+	for (int n = 1; n <= 100; n++) {
+		target = n == 1 ? xasprintf("%s/%s-%lld", removed, slug, now) :
+		    xasprintf("%s/%s-%lld-%d", removed, slug, now, n);
+		if (rename(dir, target) == 0)
+			return target;
+		xfree(target);
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			return NULL;
+	}
+	return NULL;
+}
+
 static int
 count_list(const struct list *l, void *ctx)
 {
@@ -116,9 +140,9 @@ district_retire(const char *home, struct store *site, const char *slug,
 		return ST_DENIED;
 	dir = store_district_path(home, slug);
 	removed = xasprintf("%s/removed", home);
-	target = xasprintf("%s/%s-%lld", removed, slug, (long long)store_now());
 	if ((mkdir(removed, 0750) == -1 && errno != EEXIST) ||
-	    rename(dir, target) == -1) {
+	    (target = move_aside(dir, removed, slug)) == NULL) {
+		log_warn("district retire cannot move %s into %s", dir, removed);
 		st = ST_TEMP;
 		goto out;
 	}

@@ -69,6 +69,13 @@ add_district(const struct district *d, void *arg)
 	for (int i = 0; i < w->n_districts; i++)
 		if (strcmp(w->districts[i].d.slug, d->slug) == 0) {
 			w->districts[i].d = *d;
+			/* Restored from a backup since: drop the old file's
+			 * handle; open_district() opens the new one. */
+			if (w->districts[i].ds &&
+			    store_replaced(w->districts[i].ds)) {
+				store_close(w->districts[i].ds);
+				w->districts[i].ds = NULL;
+			}
 			return 0;
 		}
 	if (w->n_districts == DISTRICTS_MAX)
