@@ -25,6 +25,7 @@
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
+#include "web/web.h"
 #include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
@@ -523,8 +524,10 @@ maintain(struct wctx *w)
 			did += schedule_generate(wd->ds, &wd->d);
 		}
 	}
-	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
+	if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
+		web_prune(w->home);
 		w->expired_at = time(NULL);
+	}
 	return did;
 }
 
