@@ -139,19 +139,18 @@ page_archive_search(struct req *r)
 	page_end(r, doc);
 }
 
-/* The archive's stylesheet with the district's colours over it. */
+/* The archive's stylesheet with the district's branding over it: its
+ * colours, and a header band with its logo and display name (the archive's
+ * pages are static files shared with plain-file serving, so the header is
+ * drawn by this stylesheet, never written into them; no script). */
 void
 page_archive_style(struct req *r)
 {
-	char accent[16] = "#1d4e89", bg[16] = "#ffffff", *css, *path;
+	struct brand b;
+	char *css, *path;
 	size_t len = 0;
 
-	(void)store_setting_get(r->ds, "web.accent", accent, sizeof(accent));
-	(void)store_setting_get(r->ds, "web.background", bg, sizeof(bg));
-	if (!web_colour_ok(accent))
-		snprintf(accent, sizeof(accent), "#1d4e89");
-	if (!web_colour_ok(bg))
-		snprintf(bg, sizeof(bg), "#ffffff");
+	web_brand_load(r, &b);
 	path = xasprintf("%s/html/style.css", store_dir(r->ds));
 	css = web_file_read(path, 1 << 20, &len);
 	xfree(path);
@@ -159,7 +158,8 @@ page_archive_style(struct req *r)
 		buf_append(&r->out, css, len);
 	xfree(css);
 	buf_printf(&r->out, "\nbody{background:%s}a{color:%s}nav{border-bottom:"
-	    "4px solid %s;padding:.4em 0}\n", bg, accent, accent);
+	    "4px solid %s;padding:.4em 0}\n", b.background, b.accent, b.accent);
+	web_brand_header_css(&r->out, r->d.name, &b);
 	r->ctype = "text/css; charset=utf-8";
 	r->cacheable = 1;
 	r->http = 200;

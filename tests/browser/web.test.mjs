@@ -66,6 +66,7 @@ test('admin signs in, brands the district, creates a list and adds members', asy
   await shoot(page, '02-admin-home');
   await page.goto(d.base + '/admin/d/north/branding');
   await page.fill('input[name=name]', 'North Schools');
+  await page.fill('input[name=logo]', '/d/north/logo.png');
   await page.evaluate(() => { document.querySelector('input[name=accent]').value = '#7a1f3d'; });
   await page.click('button:has-text("Save branding")');
   await page.waitForURL('**/admin/d/north/');
@@ -120,6 +121,14 @@ test('a held post with script is approved and shows in the archive, inert', asyn
   await page.waitForSelector('text=Cakes on Friday');
   assert.equal(await page.locator('script').count(), 0);
   await shoot(page, '08-archive-message');
+  // The district's header band (logo and name) comes from the stylesheet.
+  const band = await page.evaluate(() => {
+    const s = getComputedStyle(document.body, '::before');
+    return { content: s.content, image: s.backgroundImage, bg: s.backgroundColor };
+  });
+  assert.equal(band.content, '"North Schools"');
+  assert.match(band.image, /\/logo\.png/);
+  assert.equal(band.bg, 'rgb(122, 31, 61)');
   await until(() => d.sink.mails.some((m) => m.rcpts.includes('ann@example.org')), 'delivery');
 });
 
