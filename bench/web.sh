@@ -9,7 +9,7 @@ set -eu
 secs=${1:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/build/bin"
-work=/tmp/listd-bench/web
+work=${BENCH_DIR:-/tmp/listd-bench}/web
 rm -rf "$work"
 mkdir -p "$work/home" "$work/nginx/html" "$work/nginx/logs"
 export LISTD_HOME="$work/home"

@@ -14,6 +14,7 @@
 #include "web/files.h"
 #include "web/layout.h"
 #include "web/pages.h"
+#include "web/server.h"
 
 #define ARCHIVE_FILE_MAX	(32L * 1024 * 1024)
 #define SEARCH_HITS		50
@@ -70,24 +71,33 @@ page_archive_file(struct req *r)
 	}
 	path = xasprintf("%s/html/%s/%s%s", store_dir(r->ds), r->l.name, rel,
 	    rel[0] == '\0' || rel[strlen(rel) - 1] == '/' ? "index.html" : "");
-	data = web_file_cached(path, ARCHIVE_FILE_MAX, &len);
-	xfree(path);
-	if (data == NULL) {
-		req_fail(r, errno == EFBIG ? ST_TOOBIG : ST_NOTFOUND,
-		    "No such archive page.");
-		return;
-	}
-	buf_reset(&r->out);
-	if (buf_append(&r->out, data, len) == -1) {
-		req_fail(r, ST_TOOBIG, "The page is too large.");
-		return;
-	}
 	ct = ctype_of(rel);
 	r->ctype = ct ? ct->ctype : "application/octet-stream";
 	if (ct == NULL || !ct->inline_ok)
 		snprintf(r->disposition, sizeof(r->disposition), "attachment");
 	r->cacheable = r->l.archive_public;
 	r->http = 200;
+	if (r->cookie[0][0] == '\0' && r->cookie[1][0] == '\0') {
+		/* The usual case: one response per page and thread, reused
+		 * (no copy, no headers built per request). */
+		r->resp = web_file_response(path, ARCHIVE_FILE_MAX,
+		    r->cacheable | (r->disposition[0] != '\0') << 1,
+		    server_response_new, server_response_drop, r);
+		data = r->resp ? "" : NULL;
+	} else if ((data = web_file_cached(path, ARCHIVE_FILE_MAX, &len))) {
+		buf_reset(&r->out);
+		if (buf_append(&r->out, data, len) == -1) {
+			errno = EFBIG;
+			data = NULL;
+		}
+	}
+	xfree(path);
+	if (data == NULL) {
+		req_fail(r, errno == EFBIG ? ST_TOOBIG : ST_NOTFOUND,
+		    "No such archive page.");
+		r->disposition[0] = '\0';
+		r->cacheable = 0;
+	}
 }
 
 static int

@@ -158,36 +158,35 @@ path_split(const char *url, struct path_parts *pp)
 	return 0;
 }
 
+/* Does rt's pattern match pp? Compares in place, segment by segment (no
+ * copy: this runs for many rows on every request). */
 static int
 route_match(const struct route *rt, const struct path_parts *pp,
     struct captures *cap)
 {
-	char pat[256];
-	char *p = pat, *slash;
-	int i = 0;
+	const char *p = rt->pattern + 1;
 
 	memset(cap, 0, sizeof(*cap));
-	snprintf(pat, sizeof(pat), "%s", rt->pattern + 1);
-	for (;; i++) {
-		if ((slash = strchr(p, '/')) != NULL)
-			*slash = '\0';
-		if (strcmp(p, "{**}") == 0) {
+	for (int i = 0;; i++) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 4 && strncmp(p, "{**}", 4) == 0) {
 			cap->rest = i;
 			return i < pp->n;
 		}
 		if (i >= pp->n)
 			return 0;
-		if (strcmp(p, "{d}") == 0)
+		if (n == 3 && strncmp(p, "{d}", 3) == 0)
 			cap->slug = pp->seg[i];
-		else if (strcmp(p, "{l}") == 0)
+		else if (n == 3 && strncmp(p, "{l}", 3) == 0)
 			cap->list = pp->seg[i];
-		else if (strcmp(p, "{*}") == 0)
+		else if (n == 3 && strncmp(p, "{*}", 3) == 0)
 			cap->args[cap->n_args++] = pp->seg[i];
-		else if (strcmp(p, pp->seg[i]) != 0)
+		else if (strncmp(p, pp->seg[i], n) != 0 || pp->seg[i][n] != '\0')
 			return 0;
-		if (slash == NULL)
+		if (p[n] == '\0')
 			return i + 1 == pp->n;
-		p = slash + 1;
+		p += n + 1;
 	}
 }
 
@@ -311,5 +310,6 @@ route_req_free(struct req *r)
 	/* r->site and r->ds belong to this thread's cache (storecache.c). */
 	buf_release(&r->body);
 	buf_release(&r->out);
+	xfree(r->form);
 	xfree(r);
 }

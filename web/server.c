@@ -13,9 +13,10 @@
 #include "core/log.h"
 #include "core/xmem.h"
 #include "web/route.h"
+#include "web/server.h"
 #include "web/web.h"
 
-#define WEB_CONN_MEMORY	(256 * 1024)
+#define WEB_CONN_MEMORY	(32 * 1024)	/* zeroed by MHD per request: keep small */
 #define WEB_CONN_TIMEOUT	30
 #define WEB_CONN_LIMIT		200
 
@@ -67,11 +68,32 @@ add_headers(struct MHD_Response *resp, const struct req *r)
 		    r->disposition);
 }
 
+void *
+server_response_new(const char *data, size_t len, void *r)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp)
+		add_headers(resp, r);
+	return resp;
+}
+
+void
+server_response_drop(void *resp)
+{
+	MHD_destroy_response(resp);
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, struct req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
+
+	if (r->resp)	/* borrowed from the page cache (files.c) */
+		return MHD_queue_response(conn, (unsigned)r->http, r->resp);
 
 	resp = MHD_create_response_from_buffer(r->out.len,
 	    r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_MUST_COPY);
