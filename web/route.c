@@ -11,6 +11,7 @@
 #include "core/xmem.h"
 #include "web/authz.h"
 #include "web/pages.h"
+#include "web/resolvecache.h"
 #include "web/route.h"
 #include "web/session.h"
 #include "web/storecache.h"
@@ -211,6 +212,7 @@ route_find(struct req *r, const struct path_parts *pp, struct captures *cap,
 static enum status
 resolve(struct req *r, const struct captures *cap)
 {
+	struct resolve_stamp stamp;
 	enum status st;
 
 	if ((st = storecache_site(cfg->home, &r->site)) != ST_OK)
@@ -218,17 +220,23 @@ resolve(struct req *r, const struct captures *cap)
 	if (cap->slug == NULL)
 		return ST_OK;
 	if (!model_slug_valid(cap->slug) ||
-	    store_district_get(r->site, cap->slug, &r->d) != ST_OK)
+	    (cap->list && strlen(cap->list) > LIST_NAME_MAX))
+		return ST_NOTFOUND;
+	resolvecache_stamp(cfg->home, cap->slug, &stamp);
+	if (resolvecache_get(&stamp, cap->slug, cap->list, &r->d, &r->l)) {
+		r->has_district = 1;
+		r->has_list = cap->list != NULL;
+		return storecache_district(cfg->home, r->d.slug, &r->ds);
+	}
+	if (store_district_get(r->site, cap->slug, &r->d) != ST_OK)
 		return ST_NOTFOUND;
 	r->has_district = 1;
 	if ((st = storecache_district(cfg->home, r->d.slug, &r->ds)) != ST_OK)
 		return st;
-	if (cap->list == NULL)
-		return ST_OK;
-	if (strlen(cap->list) > LIST_NAME_MAX ||
-	    store_list_get(r->ds, cap->list, &r->l) != ST_OK)
+	if (cap->list && store_list_get(r->ds, cap->list, &r->l) != ST_OK)
 		return ST_NOTFOUND;
-	r->has_list = 1;
+	r->has_list = cap->list != NULL;
+	resolvecache_put(&stamp, &r->d, r->has_list ? &r->l : NULL);
 	return ST_OK;
 }
 

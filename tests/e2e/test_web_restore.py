@@ -41,3 +41,20 @@ def test_restored_snapshot_is_served_without_restart(site, ctl, tmp_path):
     for _ in range(8):
         assert dashboard_lists(w) == {"staff", "later"}
     assert site.listd.proc.poll() is None
+
+
+def test_archive_made_private_is_refused_at_once(site, ctl):
+    """The rows behind a path are cached per thread (web/resolvecache.c);
+    a change committed by listctl is seen by the very next request."""
+    pub = site.web()
+    path = "/d/north/archive/staff/index.html"
+    for _ in range(3):
+        ctl.run("list", "set", "staff@north.example.org", "--archive", "public", check=0)
+        for _ in range(6):
+            assert pub.get(path).status != 403
+        ctl.run("list", "set", "staff@north.example.org", "--archive", "private", check=0)
+        for _ in range(6):
+            assert pub.get(path).status == 403
+    # A renamed domain shows at once on the directory page too.
+    ctl.run("district", "set", "north", "--domain", "north.example.net", check=0)
+    assert "north.example.net" in pub.get("/d/north/").text
