@@ -72,6 +72,16 @@ enum status
 district_report_to_set(struct store *ds, const char *value, char *why,
     size_t why_len)
 {
+	enum status st;
+
+	if ((st = district_report_to_check(value, why, why_len)) != ST_OK)
+		return st;
+	return store_setting_set(ds, "report_to", value);
+}
+
+enum status
+district_report_to_check(const char *value, char *why, size_t why_len)
+{
 	char copy[DISTRICT_REPORT_TO_MAX + 1], norm[ADDR_MAX + 1], *p;
 	char *save = NULL;
 	const char *reason;
@@ -88,7 +98,7 @@ district_report_to_set(struct store *ds, const char *value, char *why,
 			    reason);
 			return ST_USAGE;
 		}
-	return store_setting_set(ds, "report_to", value);
+	return ST_OK;
 }
 
 /* Rename dir to removed/SLUG-TIME (or -TIME-N when that is taken, as

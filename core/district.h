@@ -27,6 +27,9 @@ enum status	district_create(const char *home, struct store *site,
  * as ds's report_to ("" clears it). ST_USAGE with why on a bad address. */
 enum status	district_report_to_set(struct store *ds, const char *value,
 		    char *why, size_t why_len);
+/* The check of district_report_to_set alone (nothing stored). */
+enum status	district_report_to_check(const char *value, char *why,
+		    size_t why_len);
 /* Remove district slug: refused (ST_DENIED, *n_lists set) while it has
  * lists unless force; its directory moves to HOME/removed/SLUG-TIME, whose
  * path goes to *kept_in (caller frees with xfree(); NULL on failure). */

@@ -171,19 +171,32 @@ store_account_each(struct store *site,
 	    store_status(site, err, "account_each");
 }
 
+/* sql (three parameters: account, district, role) prepared and bound;
+ * NULL when it cannot be prepared. */
+static sqlite3_stmt *
+role_stmt(struct store *site, const char *sql, int64_t account_id,
+    const char *slug, const char *role)
+{
+	sqlite3_stmt *st = store_stmt(site, sql);
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, account_id);
+	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	return st;
+}
+
 enum status
 store_role_add(struct store *site, int64_t account_id, const char *slug,
     const char *role)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO role (account_id,"
 	    " district_slug, role) VALUES (?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(site, sql);
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
 	return store_exec_stmt(site, st, "role_add");
 }
 
@@ -193,14 +206,11 @@ store_role_has(struct store *site, int64_t account_id, const char *slug,
 {
 	static const char sql[] = "SELECT 1 FROM role WHERE account_id = ?"
 	    " AND district_slug = ? AND role = ?";
-	sqlite3_stmt *st = store_stmt(site, sql);
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
 	enum status rc;
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
 	if ((rc = step_row(site, st, "role_has")) == ST_OK)
 		sqlite3_reset(st);
 	return rc;
@@ -466,14 +476,11 @@ store_role_remove(struct store *site, int64_t account_id, const char *slug,
 {
 	static const char sql[] = "DELETE FROM role WHERE account_id = ?"
 	    " AND district_slug = ? AND role = ?";
-	sqlite3_stmt *st = store_stmt(site, sql);
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
 	enum status rc;
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
 	rc = store_exec_stmt(site, st, "role_remove");
 	if (rc == ST_OK && sqlite3_changes(site->db) == 0)
 		rc = ST_NOTFOUND;

@@ -173,7 +173,7 @@ page_site_district_update(struct req *r)
 	}
 	if (district_fields_apply(&d, req_form(r, "domain"),
 	    req_form(r, "name"), why, sizeof(why)) != ST_OK ||
-	    (report && district_report_to_set(r->ds, report, why,
+	    (report && district_report_to_check(report, why,
 	    sizeof(why)) != ST_OK)) {
 		req_fail(r, ST_DATA, "%s.", why);
 		return;
@@ -183,6 +183,12 @@ page_site_district_update(struct req *r)
 		req_fail(r, st, st == ST_EXISTS ? "Another district has the "
 		    "domain %s." : "Cannot save %s; try again.", st ==
 		    ST_EXISTS ? d.domain : d.slug);
+		return;
+	}
+	if (report && district_report_to_set(r->ds, report, why,
+	    sizeof(why)) != ST_OK) {
+		req_fail(r, ST_TEMP, "Saved, except the report-to addresses; "
+		    "try again.");
 		return;
 	}
 	req_audit(r, "district.set", "domain=%s name=%s students=%d",

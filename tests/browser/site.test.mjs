@@ -5,24 +5,13 @@
 // tests/artifacts/site-*.png (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Listd } from './harness.mjs';
+import { Listd, launchBrowser, shoot } from './harness.mjs';
 
-const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../artifacts');
 const PASSWORD = 'correct-horse-battery';
-const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 let d, browser;
-
-async function shoot(page, name) {
-  for (const [kind, vp] of Object.entries(WIDTHS)) {
-    await page.setViewportSize(vp);
-    await page.screenshot({ path: path.join(artifacts, `site-${name}-${kind}.png`), fullPage: true });
-  }
-  await page.setViewportSize(WIDTHS.desktop);
-}
 
 async function signIn(page, user, pw) {
   await page.goto(d.base + '/login');
@@ -33,20 +22,13 @@ async function signIn(page, user, pw) {
 }
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
   d = new Listd();
   d.ctl('district', 'add', 'north', '--domain', 'north.example.org', '--name', 'North School District');
   const pw = path.join(d.home, 'pw');
   writeFileSync(pw, PASSWORD + '\n');
   d.ctl('admin', 'add', 'root', '--site', '--password-file', pw);
   await d.start();
-  browser = await chromium.launchPersistentContext(
-    mkdtempSync(path.join(os.tmpdir(), 'listd-chromium-')), {
-      executablePath: '/usr/bin/chromium',
-      viewport: WIDTHS.desktop,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+  browser = await launchBrowser(chromium);
 });
 
 after(async () => {
@@ -65,7 +47,7 @@ test('site admin creates a district and its administrator, who sees only that di
   await page.fill('input[name=name]', 'Lakeview Unified');
   await page.fill('input[name=domain]', 'lakeview.example.org');
   await page.check('input[name=students_email]');
-  await shoot(page, '01-districts');
+  await shoot(page, 'site-01-districts');
   await page.click('button:has-text("Add district")');
   await page.waitForURL('**/admin/districts/lakeview');
   await page.fill('input[name=user]', 'lv-admin');
@@ -74,11 +56,11 @@ test('site admin creates a district and its administrator, who sees only that di
   await page.waitForSelector('code.secret');
   const secret = (await page.textContent('code.secret')).trim();
   assert.equal(secret.length, 20);
-  await shoot(page, '02-password-once');
+  await shoot(page, 'site-02-password-once');
   await page.click('a:has-text("Back")');
   await page.waitForURL('**/admin/districts/lakeview');
   assert.match(await page.textContent('main'), /lv-admin/);
-  await shoot(page, '03-district');
+  await shoot(page, 'site-03-district');
   await page.goto(d.base + '/admin/tokens');
   await page.fill('input[name=name]', 'SIS sync');
   await page.selectOption('select[name=district]', 'lakeview');
@@ -86,7 +68,7 @@ test('site admin creates a district and its administrator, who sees only that di
   await page.waitForSelector('code.secret');
   await page.goto(d.base + '/admin/tokens');
   assert.match(await page.textContent('main'), /SIS sync/);
-  await shoot(page, '04-tokens');
+  await shoot(page, 'site-04-tokens');
   assert.equal(d.json('district', 'show', 'lakeview').district.students_have_email, true);
 
   // The new administrator: sees Lakeview, not North, and not the site pages.
@@ -95,7 +77,7 @@ test('site admin creates a district and its administrator, who sees only that di
   const home = await page.textContent('main');
   assert.match(home, /lakeview/);
   assert.doesNotMatch(home, /north/);
-  await shoot(page, '05-new-admin-home');
+  await shoot(page, 'site-05-new-admin-home');
   await page.click('a:has-text("lakeview")');
   await page.waitForURL('**/admin/d/lakeview/');
   assert.match(await page.textContent('h1'), /Lakeview Unified/);

@@ -6,24 +6,13 @@
 // phone widths go to tests/artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Listd, until } from './harness.mjs';
+import { Listd, launchBrowser, shoot, until } from './harness.mjs';
 
-const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../artifacts');
 const PASSWORD = 'correct-horse-battery';
-const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 let d, browser;
-
-async function shoot(page, name) {
-  for (const [kind, vp] of Object.entries(WIDTHS)) {
-    await page.setViewportSize(vp);
-    await page.screenshot({ path: path.join(artifacts, `${name}-${kind}.png`), fullPage: true });
-  }
-  await page.setViewportSize(WIDTHS.desktop);
-}
 
 async function newPage() {
   await browser.clearCookies();   // each test starts signed out
@@ -33,21 +22,13 @@ async function newPage() {
 }
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
   d = new Listd();
   d.ctl('district', 'add', 'north', '--domain', 'north.example.org', '--name', 'North School District');
   const pw = path.join(d.home, 'pw');
   writeFileSync(pw, PASSWORD + '\n');
   d.ctl('admin', 'add', 'admin', '--district', 'north', '--password-file', pw);
   await d.start();
-  // A fresh profile directory per run (the --user-data-dir of the launch).
-  browser = await chromium.launchPersistentContext(
-    mkdtempSync(path.join(os.tmpdir(), 'listd-chromium-')), {
-      executablePath: '/usr/bin/chromium',
-      viewport: WIDTHS.desktop,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+  browser = await launchBrowser(chromium);
 });
 
 after(async () => {

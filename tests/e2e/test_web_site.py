@@ -80,6 +80,13 @@ def test_hostile_district_input_is_refused_and_changes_nothing(site, ctl):
     assert r.status == 409
     r = w.post("/admin/districts/south", {"name": "S", "domain": "north.example.org"})
     assert r.status == 409
+    w.post("/admin/districts/south", {"name": "South District", "domain": "south.example.org",
+                                      "report_to": "it@south.example.org"})
+    before = districts(ctl)
+    r = w.post("/admin/districts/south", {"name": "S", "domain": "north.example.org",
+                                          "report_to": "new@south.example.org"})
+    assert r.status == 409
+    assert "it@south.example.org" in w.get("/admin/districts/south").text
     for bad in ({"name": "S", "domain": "south.example.org", "report_to": "not an address"},
                 {"name": "S", "domain": "south.example.org", "report_to": "a@b.org," * 200},
                 {"name": "", "domain": "south.example.org"}, {"domain": "south.example.org"}):
