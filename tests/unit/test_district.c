@@ -124,10 +124,11 @@ test_district_create_and_retire(void **state)
 	assert_string_not_equal(kept, kept2);
 	assert_true(tu_exists(kept) && tu_exists(kept2));
 	assert_int_equal(store_district_get(site, "north", &got), ST_NOTFOUND);
-	assert_int_equal(district_retire(home, site, "north", 0, &n_lists,
-	    &kept), ST_NOTFOUND);
 	xfree(kept);
 	xfree(kept2);
+	assert_int_equal(district_retire(home, site, "north", 0, &n_lists,
+	    &kept), ST_NOTFOUND);
+	assert_null(kept);
 	store_close(site);
 }
 
