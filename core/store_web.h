@@ -51,6 +51,14 @@ enum status	store_role_each(struct store *site, int64_t account_id,
 		    const char *role, int (*fn)(const char *slug, void *),
 		    void *ctx);
 
+/* Remove role in slug from the account. ST_NOTFOUND when it had none. */
+enum status	store_role_remove(struct store *site, int64_t account_id,
+		    const char *slug, const char *role);
+/* Each account holding role in slug, in name order. */
+enum status	store_role_accounts(struct store *site, const char *slug,
+		    const char *role, int (*fn)(const struct account *, void *),
+		    void *ctx);
+
 /* Sessions: id_hash is the SHA-256 (hex) of the cookie value. */
 struct web_session {
 	int64_t	account_id;
@@ -72,6 +80,11 @@ enum status	store_login_fail_add(struct store *site, const char *key);
 enum status	store_login_fail_count(struct store *site, const char *key,
 		    int64_t since, int64_t *n);
 enum status	store_login_fail_clear(struct store *site, const char *key);
+
+/* Delete sessions expired at now and failed-login records older than
+ * fail_before; *n_sessions and *n_fails get how many went. */
+enum status	store_web_prune(struct store *site, int64_t now,
+		    int64_t fail_before, int64_t *n_sessions, int64_t *n_fails);
 
 /* API tokens. district "" means the whole site. */
 struct api_token {

@@ -26,6 +26,7 @@
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
+#include "web/web.h"
 #include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
@@ -70,6 +71,13 @@ add_district(const struct district *d, void *arg)
 	for (int i = 0; i < w->n_districts; i++)
 		if (strcmp(w->districts[i].d.slug, d->slug) == 0) {
 			w->districts[i].d = *d;
+			/* Restored from a backup since: drop the old file's
+			 * handle; open_district() opens the new one. */
+			if (w->districts[i].ds &&
+			    store_replaced(w->districts[i].ds)) {
+				store_close(w->districts[i].ds);
+				w->districts[i].ds = NULL;
+			}
 			return 0;
 		}
 	if (w->n_districts == DISTRICTS_MAX)
@@ -531,8 +539,10 @@ maintain(struct wctx *w)
 			did += schedule_generate(wd->ds, &wd->d);
 		}
 	}
-	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
+	if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
+		web_prune(w->home);
 		w->expired_at = time(NULL);
+	}
 	return did;
 }
 

@@ -100,6 +100,10 @@ page_admin_home(struct req *r)
 		(void)store_district_each(r->site, admin_site_district, &w);
 		html_link(html_el(main, "p", NULL), "/admin/audit",
 		    "Audit log");
+		html_link(html_el(main, "p", NULL), "/admin/districts",
+		    "Manage districts and their administrators");
+		html_link(html_el(main, "p", NULL), "/admin/tokens",
+		    "API tokens");
 	} else
 		(void)store_role_each(r->site, r->acct.id, "admin",
 		    admin_district, &w);

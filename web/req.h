@@ -61,7 +61,7 @@ struct req {
 	/* request body and form */
 	struct buf		 body;
 	int			 n_form;
-	struct form_field	 form[WEB_FORM_MAX];
+	struct form_field	*form;	/* WEB_FORM_MAX, made by the parse */
 	/* path captures: {*} and {**} in order */
 	int			 n_args;
 	const char		*args[WEB_SEG_MAX];
@@ -90,6 +90,7 @@ struct req {
 	char			 cookie[2][400];
 	char			 disposition[200];
 	int			 cacheable;
+	void			*resp;	/* ready response; borrowed (server.h) */
 };
 
 /* A form field (first of that name) or NULL. Borrowed for the request. */
