@@ -12,6 +12,7 @@
 #include "archive/render.h"
 #include "core/html.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/spool.h"
 #include "core/xmem.h"
 
@@ -188,6 +189,7 @@ render_write_page(const char *dir, const char *relpath, const char *data,
 	char *path = xasprintf("%s/%s", dir, relpath);
 	enum status st;
 
+	metrics_page_rendered();
 	st = write_new(path, data, len);
 	if (st == ST_EXISTS)
 		st = same_bytes(path, data, len) ? ST_OK :

@@ -81,8 +81,12 @@ static const struct config_key config_keys[] = {
 	  "PEM private key for tls_cert" },
 	{ "http", "threads", KEY_INT, F(http_threads), "4", 1, 64,
 	  "threads serving HTTP requests" },
+	{ "http", "metrics_token", KEY_STR, F(metrics_token), "", 16, 0,
+	  "bearer token that may read /metrics (empty: none)" },
+	{ "http", "metrics_loopback", KEY_BOOL, F(metrics_loopback), "yes", 0, 1,
+	  "/metrics without a token from 127.0.0.1/::1 (not via a proxy)" },
 	{ "mta", "postfix_dir", KEY_STR, F(mta_postfix_dir), "", 0, 0,
-	  "where listctl writes the Postfix maps (empty: $home/postfix)" },
+	  "where listctl and listd write the Postfix maps (empty: $home/postfix)" },
 	{ "mta", "postmap", KEY_STR, F(mta_postmap), "", 0, 0,
 	  "postmap program run on each map written (empty: not run)" },
 	{ "mta", "transport", KEY_STR, F(mta_transport), "", 0, 0,
@@ -159,6 +163,12 @@ set_value(struct config *c, const struct config_key *k, const char *v,
 		if (strlen(v) >= CONFIG_STR_MAX) {
 			snprintf(err, err_len, "%s: value longer than %d bytes",
 			    k->name, CONFIG_STR_MAX - 1);
+			return -1;
+		}
+		if (*v && k->min > 0 && (long)strlen(v) < k->min) {
+			/* a secret: refuse one short enough to guess */
+			snprintf(err, err_len, "%s: shorter than %ld characters",
+			    k->name, k->min);
 			return -1;
 		}
 		snprintf(field, CONFIG_STR_MAX, "%s", v);

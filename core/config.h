@@ -39,6 +39,8 @@ struct config {
 	char	http_tls_cert[CONFIG_STR_MAX];
 	char	http_tls_key[CONFIG_STR_MAX];
 	int	http_threads;
+	char	metrics_token[CONFIG_STR_MAX];
+	int	metrics_loopback;
 	/* [mta] */
 	char	mta_postfix_dir[CONFIG_STR_MAX];
 	char	mta_postmap[CONFIG_STR_MAX];

@@ -1,7 +1,9 @@
 /* pickle.c - read Mailman 2.1's config.pck (Python 2 cPickle, protocol 1)
  * into a struct pyval tree: one table of opcodes, a bounded stack, marks
- * and memo. Refuses every opcode that would import or call code. The
- * meaning of the values (Mailman attribute names) is the migrator's job. */
+ * and memo. Nothing is ever imported or called: a class name is only
+ * compared with the allow-list of Mailman's data classes, whose instances
+ * become dicts (pickle.h); every other class is refused. The meaning of
+ * the values (Mailman attribute names) is the migrator's job. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -46,6 +48,23 @@ OPDEF(op_binfloat); OPDEF(op_string_text); OPDEF(op_binstring);
 OPDEF(op_unicode_text); OPDEF(op_binunicode); OPDEF(op_empty);
 OPDEF(op_from_mark); OPDEF(op_tuple_n); OPDEF(op_append);
 OPDEF(op_setitem); OPDEF(op_put); OPDEF(op_get); OPDEF(op_proto);
+OPDEF(op_global); OPDEF(op_inst); OPDEF(op_obj); OPDEF(op_newobj);
+OPDEF(op_reduce); OPDEF(op_build);
+
+/* Classes whose instances are read as data (never imported): the records
+ * Mailman 2.1 keeps in config.pck. */
+static const char *const data_classes[] = {
+	"Mailman.Bouncer._BounceInfo",
+	NULL
+};
+/* What Python's pickler names to rebuild an instance of such a class
+ * (REDUCE through copy_reg._reconstructor(cls, object, None)). */
+static const char *const rebuild_helpers[] = {
+	"copy_reg._reconstructor", "copyreg._reconstructor",
+	"__builtin__.object", "builtins.object",
+	NULL
+};
+#define CLASS_NAME_MAX	128
 
 static const struct opcode opcodes[256] = {
 	['('] = { "MARK", op_mark },		['0'] = { "POP", op_pop },
@@ -70,10 +89,11 @@ static const struct opcode opcodes[256] = {
 	['q'] = { "BINPUT", op_put },		['r'] = { "LONG_BINPUT", op_put },
 	['g'] = { "GET", op_get },		['h'] = { "BINGET", op_get },
 	['j'] = { "LONG_BINGET", op_get },	[0x80] = { "PROTO", op_proto },
+	/* Instances of the data classes only; nothing is imported or run. */
+	['c'] = { "GLOBAL", op_global },	['R'] = { "REDUCE", op_reduce },
+	['b'] = { "BUILD", op_build },		['i'] = { "INST", op_inst },
+	['o'] = { "OBJ", op_obj },		[0x81] = { "NEWOBJ", op_newobj },
 	/* Each of these imports or calls something: never run. */
-	['c'] = { "GLOBAL", op_refuse },	['R'] = { "REDUCE", op_refuse },
-	['b'] = { "BUILD", op_refuse },		['i'] = { "INST", op_refuse },
-	['o'] = { "OBJ", op_refuse },		[0x81] = { "NEWOBJ", op_refuse },
 	[0x92] = { "NEWOBJ_EX", op_refuse },	[0x93] = { "STACK_GLOBAL", op_refuse },
 	[0x82] = { "EXT1", op_refuse },		[0x83] = { "EXT2", op_refuse },
 	[0x84] = { "EXT4", op_refuse },		['P'] = { "PERSID", op_refuse },
@@ -425,15 +445,59 @@ OPDEF(op_empty)
 	    PYVAL_LIST : PYVAL_TUPLE));
 }
 
-/* Move stack[from..] into container c, in order. */
+/* A deep copy of v (each container new, leaves shared), counted against
+ * the bound; NULL (failed) past it. */
+static struct pyval *
+copy_value(struct reader *r, struct pyval *v)
+{
+	struct pyval *c, *item;
+	const char *reason;
+
+	if (v->kind != PYVAL_LIST && v->kind != PYVAL_TUPLE &&
+	    v->kind != PYVAL_DICT)
+		return pyval_ref(v);
+	if ((r->n_nodes += 1 + v->n) > PICKLE_NODES_MAX) {
+		fail(r, ST_TOOBIG, "more values than the bound allows");
+		return NULL;
+	}
+	c = pyval_new(v->kind);
+	c->is_global = v->is_global;
+	for (size_t k = 0; k < v->n; k++) {
+		if ((item = copy_value(r, v->items[k])) == NULL ||
+		    pyval_append(c, item, &reason) == -1) {
+			if (item)
+				fail(r, ST_DATA, "%s", reason);
+			pyval_unref(item);
+			pyval_unref(c);
+			return NULL;
+		}
+		pyval_unref(item);
+	}
+	return c;
+}
+
+/* Move stack[from..] into container c, in order. A tuple already inside
+ * another container (Python shares one tuple object, such as Mailman's
+ * ZEROHOUR_PLUSONEDAY, between records through the memo) is copied:
+ * tuples are immutable, so the copy means the same. Shared lists and
+ * dicts stay refused. */
 static int
 fill(struct reader *r, struct pyval *c, size_t from)
 {
 	const char *reason;
 
-	for (size_t k = from; k < r->n_stack; k++)
-		if (pyval_append(c, r->stack[k], &reason) == -1)
+	for (size_t k = from; k < r->n_stack; k++) {
+		struct pyval *v = r->stack[k];
+
+		if (v->kind == PYVAL_TUPLE && v->parent != NULL) {
+			if ((v = copy_value(r, v)) == NULL)
+				return -1;
+			pyval_unref(r->stack[k]);
+			r->stack[k] = v;
+		}
+		if (pyval_append(c, v, &reason) == -1)
 			return fail(r, ST_DATA, "%s", reason);
+	}
 	while (r->n_stack > from)
 		pyval_unref(r->stack[--r->n_stack]);
 	return 0;
@@ -591,6 +655,209 @@ OPDEF(op_proto)
 	if (b[0] > 2)
 		return fail(r, ST_DATA, "pickle protocol %u is not supported "
 		    "(Mailman 2.1 writes protocol 1)", b[0]);
+	return 0;
+}
+
+static int
+in_list(const char *name, const char *const *l)
+{
+	for (; *l; l++)
+		if (strcmp(name, *l) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read GLOBAL/INST's "module\nname\n" into out as "module.name"; fails
+ * unless it is a data class (or, with helpers, a rebuild helper). */
+static int
+class_name(struct reader *r, unsigned char op, int helpers, char *out,
+    size_t out_len)
+{
+	const char *mod, *name;
+	size_t ml, nl;
+
+	if (take_line(r, &mod, &ml) == -1 || take_line(r, &name, &nl) == -1)
+		return -1;
+	if (ml + nl + 2 > out_len)
+		return fail(r, ST_DATA, "%s: class name too long",
+		    opcodes[op].name);
+	snprintf(out, out_len, "%.*s.%.*s", (int)ml, mod, (int)nl, name);
+	if (in_list(out, data_classes) ||
+	    (helpers && in_list(out, rebuild_helpers)))
+		return 0;
+	for (char *c = out; *c; c++)	/* it goes into a message */
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	return fail(r, ST_DATA, "opcode %s (0x%02x) refused: %s is not a class "
+	    "listd reads as data; only plain values and Mailman's own records "
+	    "are read, and nothing is imported or called", opcodes[op].name, op,
+	    out);
+}
+
+/* At least n values in the current frame for opcode op. */
+static int
+need_args(struct reader *r, unsigned char op, size_t n)
+{
+	if (r->n_stack - frame_base(r) < n)
+		return fail(r, ST_DATA, "%s: stack underflow", opcodes[op].name);
+	return 0;
+}
+
+/* Is v a class reference made by GLOBAL (a data class when data_only)? */
+static int
+is_class(const struct pyval *v, int data_only)
+{
+	return v->kind == PYVAL_STR && v->is_global &&
+	    (!data_only || in_list(v->s, data_classes));
+}
+
+/* Append key and value (both new references, handed over) to dict d. */
+static int
+dict_put(struct reader *r, struct pyval *d, const char *key,
+    struct pyval *value)
+{
+	struct pyval *k = pyval_str_new(key, strlen(key), 1);
+	const char *reason;
+	int rc = 0;
+
+	if (pyval_append(d, k, &reason) == -1 ||
+	    pyval_append(d, value, &reason) == -1)
+		rc = fail(r, ST_DATA, "%s", reason);
+	pyval_unref(k);
+	pyval_unref(value);
+	return rc;
+}
+
+/* Drop stack[from..] (and, with a mark, the mark above it). */
+static void
+drop_to(struct reader *r, size_t from)
+{
+	while (r->n_stack > from)
+		pyval_unref(r->stack[--r->n_stack]);
+}
+
+/* Push a new instance of data class cls: {"__class__": cls}. */
+static int
+push_instance(struct reader *r, const char *cls)
+{
+	struct pyval *d = pyval_new(PYVAL_DICT);
+
+	d->is_global = 1;
+	if (dict_put(r, d, "__class__", pyval_str_new(cls, strlen(cls), 1))
+	    == -1) {
+		pyval_unref(d);
+		return -1;
+	}
+	return push(r, d);
+}
+
+OPDEF(op_global)
+{
+	char name[CLASS_NAME_MAX];
+	struct pyval *v;
+
+	if (class_name(r, op, 1, name, sizeof(name)) == -1)
+		return -1;
+	v = pyval_str_new(name, strlen(name), 1);
+	v->is_global = 1;
+	return push(r, v);
+}
+
+/* MARK args... INST module name: old-style instance; args are dropped. */
+OPDEF(op_inst)
+{
+	char name[CLASS_NAME_MAX];
+
+	if (r->n_marks == 0)
+		return fail(r, ST_DATA, "INST without a mark");
+	if (class_name(r, op, 0, name, sizeof(name)) == -1)
+		return -1;
+	drop_to(r, r->marks[--r->n_marks]);
+	return push_instance(r, name);
+}
+
+/* MARK cls args... OBJ */
+OPDEF(op_obj)
+{
+	char name[CLASS_NAME_MAX];
+	size_t base;
+
+	(void)op;
+	if (r->n_marks == 0)
+		return fail(r, ST_DATA, "OBJ without a mark");
+	base = r->marks[r->n_marks - 1];
+	if (r->n_stack == base || !is_class(r->stack[base], 1))
+		return fail(r, ST_DATA, "OBJ without a data class");
+	snprintf(name, sizeof(name), "%s", r->stack[base]->s);
+	drop_to(r, base);
+	r->n_marks--;
+	return push_instance(r, name);
+}
+
+/* cls args NEWOBJ */
+OPDEF(op_newobj)
+{
+	char name[CLASS_NAME_MAX];
+	const struct pyval *cls;
+
+	if (need_args(r, op, 2) == -1)
+		return -1;
+	cls = r->stack[r->n_stack - 2];
+	if (!is_class(cls, 1) || r->stack[r->n_stack - 1]->kind != PYVAL_TUPLE)
+		return fail(r, ST_DATA, "%s on a %s, not a data class and its "
+		    "arguments", opcodes[op].name, pyval_kind_name(cls->kind));
+	snprintf(name, sizeof(name), "%s", cls->s);
+	drop_to(r, r->n_stack - 2);
+	return push_instance(r, name);
+}
+
+/* callable args REDUCE: only a data class itself, or
+ * copy_reg._reconstructor with a data class first; nothing is called. */
+OPDEF(op_reduce)
+{
+	char name[CLASS_NAME_MAX];
+	const struct pyval *fn, *args;
+
+	if (need_args(r, op, 2) == -1)
+		return -1;
+	fn = r->stack[r->n_stack - 2];
+	args = r->stack[r->n_stack - 1];
+	if (is_class(fn, 1))
+		snprintf(name, sizeof(name), "%s", fn->s);
+	else if (is_class(fn, 0) && strstr(fn->s, "._reconstructor") &&
+	    args->kind == PYVAL_TUPLE && args->n >= 1 &&
+	    is_class(args->items[0], 1))
+		snprintf(name, sizeof(name), "%s", args->items[0]->s);
+	else
+		return fail(r, ST_DATA, "opcode %s (0x%02x) refused: it would "
+		    "call a %s; only Mailman's own records are rebuilt, as data",
+		    opcodes[op].name, op, is_class(fn, 0) ? fn->s :
+		    pyval_kind_name(fn->kind));
+	drop_to(r, r->n_stack - 2);
+	return push_instance(r, name);
+}
+
+/* inst state BUILD: the state dict becomes the instance's "__state__".
+ * Protocol 2's (dict, slots) form is refused: Mailman's records have no
+ * slots. */
+OPDEF(op_build)
+{
+	struct pyval *inst, *state;
+
+	if (need_args(r, op, 2) == -1)
+		return -1;
+	inst = r->stack[r->n_stack - 2];
+	state = r->stack[r->n_stack - 1];
+	if (inst->kind != PYVAL_DICT || !inst->is_global ||
+	    pyval_dict_get(inst, "__state__") != NULL)
+		return fail(r, ST_DATA, "%s on a %s that is not a new instance",
+		    opcodes[op].name, pyval_kind_name(inst->kind));
+	if (state->kind != PYVAL_DICT)
+		return fail(r, ST_DATA, "%s with a %s state, not a dict",
+		    opcodes[op].name, pyval_kind_name(state->kind));
+	if (dict_put(r, inst, "__state__", pyval_ref(state)) == -1)
+		return -1;
+	drop_to(r, r->n_stack - 1);
 	return 0;
 }
 

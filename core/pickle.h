@@ -1,8 +1,13 @@
 /* pickle.h - a bounded reader for the part of Python's pickle format that
  * Mailman 2.1's config.pck uses (protocols 0-2: plain values, lists,
- * tuples, dicts and the memo). It never runs anything: opcodes that name a
- * class or call a function (GLOBAL, REDUCE, BUILD, INST, OBJ, NEWOBJ, EXT,
- * PERSID) are refused. */
+ * tuples, dicts and the memo). It never imports or runs anything. Class
+ * instances are read as data only for the few classes Mailman keeps in
+ * config.pck (Mailman.Bouncer._BounceInfo, in bounce_info): GLOBAL (or
+ * INST) naming one of them, then OBJ, INST, NEWOBJ or REDUCE through
+ * copy_reg._reconstructor, and BUILD with a dict state, make a dict
+ * {"__class__": "module.name", "__state__": state} with is_global set.
+ * Any other class, and EXT, PERSID, NEWOBJ_EX and STACK_GLOBAL, are
+ * refused. */
 #ifndef LISTD_PICKLE_H
 #define LISTD_PICKLE_H
 

@@ -20,6 +20,9 @@ struct pyval {
 	enum pyval_kind	 kind;
 	int		 refs;
 	int		 is_unicode;	/* str: Python unicode (UTF-8 here) */
+	int		 is_global;	/* str: a class a pickle named
+					 * ("module.name"); dict: an instance
+					 * of one (see core/pickle.h) */
 	int		 height;	/* container levels at and below */
 	struct pyval	*parent;	/* weak; containers only */
 	int64_t		 i;		/* bool and int */

@@ -221,6 +221,7 @@ store_open_path(const char *path, int is_site, const char *slug,
     struct store **out)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
+	struct stat sb;
 	enum status st;
 	int rc;
 
@@ -245,6 +246,12 @@ store_open_path(const char *path, int is_site, const char *slug,
 		goto fail;
 	if ((st = store_schema_apply(s)) != ST_OK)
 		goto fail;
+	/* Who we opened, so store_replaced() sees a file put in its place. */
+	s->path = xstrdup(path);
+	if (stat(path, &sb) == 0) {
+		s->dev = sb.st_dev;
+		s->ino = sb.st_ino;
+	}
 	*out = s;
 	return ST_OK;
 fail:
@@ -323,7 +330,18 @@ store_close(struct store *s)
 	if (s->db)
 		sqlite3_close(s->db);
 	xfree(s->dir);
+	xfree(s->path);
 	xfree(s);
+}
+
+int
+store_replaced(const struct store *s)
+{
+	struct stat sb;
+
+	if (s->path == NULL || stat(s->path, &sb) == -1)
+		return 1;
+	return sb.st_dev != s->dev || sb.st_ino != s->ino;
 }
 
 const char *

@@ -26,6 +26,10 @@ void		store_close(struct store *s);
 const char	*store_slug(const struct store *s);
 /* Directory of the district ($home/districts/<slug>). Borrowed. */
 const char	*store_dir(const struct store *s);
+/* Is the file s was opened from gone, or another file now at its path (a
+ * district removed, or restored from a backup, since)? One stat(). A
+ * long-lived handle that is replaced must be closed and opened again. */
+int		 store_replaced(const struct store *s);
 
 /* Switch this connection to synchronous=NORMAL (WAL): commits survive a
  * crash of the process but not always a power cut. Only for records whose

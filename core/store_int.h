@@ -5,6 +5,7 @@
 #define LISTD_STORE_INT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -24,6 +25,9 @@ struct store {
 	int			 writer_lock;	/* stripe held, or -1 */
 	char			 slug[64];
 	char			*dir;
+	char			*path;		/* the database file */
+	dev_t			 dev;		/* its identity at open */
+	ino_t			 ino;
 	int			 n_stmts;
 	struct store_stmt_slot	 stmts[STORE_STMT_MAX];
 };

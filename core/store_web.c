@@ -185,37 +185,33 @@ store_account_each(struct store *site,
 	    store_status(site, err, "account_each");
 }
 
-/* Run sql with (account_id, slug, role) bound. */
-static enum status
-role_exec(struct store *site, const char *sql, int64_t account_id,
-    const char *slug, const char *role, const char *what)
+/* sql (three parameters: account, district, role) prepared and bound;
+ * NULL when it cannot be prepared. */
+static sqlite3_stmt *
+role_stmt(struct store *site, const char *sql, int64_t account_id,
+    const char *slug, const char *role)
 {
 	sqlite3_stmt *st = store_stmt(site, sql);
 
 	if (st == NULL)
-		return ST_INTERNAL;
+		return NULL;
 	sqlite3_bind_int64(st, 1, account_id);
 	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	return store_exec_stmt(site, st, what);
+	return st;
 }
 
 enum status
 store_role_add(struct store *site, int64_t account_id, const char *slug,
     const char *role)
 {
-	return role_exec(site, "INSERT OR IGNORE INTO role (account_id,"
-	    " district_slug, role) VALUES (?, ?, ?)", account_id, slug, role,
-	    "role_add");
-}
+	static const char sql[] = "INSERT OR IGNORE INTO role (account_id,"
+	    " district_slug, role) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
 
-enum status
-store_role_remove(struct store *site, int64_t account_id, const char *slug,
-    const char *role)
-{
-	return role_exec(site, "DELETE FROM role WHERE account_id = ? AND"
-	    " district_slug = ? AND role = ?", account_id, slug, role,
-	    "role_remove");
+	if (st == NULL)
+		return ST_INTERNAL;
+	return store_exec_stmt(site, st, "role_add");
 }
 
 enum status
@@ -224,14 +220,11 @@ store_role_has(struct store *site, int64_t account_id, const char *slug,
 {
 	static const char sql[] = "SELECT 1 FROM role WHERE account_id = ?"
 	    " AND district_slug = ? AND role = ?";
-	sqlite3_stmt *st = store_stmt(site, sql);
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
 	enum status rc;
 
 	if (st == NULL)
 		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
 	if ((rc = step_row(site, st, "role_has")) == ST_OK)
 		sqlite3_reset(st);
 	return rc;
@@ -455,6 +448,83 @@ store_token_each(struct store *site,
 	sqlite3_reset(st);
 	return err == SQLITE_ROW || err == SQLITE_DONE ? ST_OK :
 	    store_status(site, err, "token_each");
+}
+
+/* store_role_accounts' callback and its argument. */
+struct role_walk {
+	int	(*fn)(const struct account *, void *);
+	void	*ctx;
+};
+
+static int
+role_account_row(sqlite3_stmt *st, void *arg)
+{
+	struct role_walk *w = arg;
+	struct account a;
+
+	row_to_account(st, &a);
+	return w->fn(&a, w->ctx);
+}
+
+enum status
+store_role_accounts(struct store *site, const char *slug, const char *role,
+    int (*fn)(const struct account *, void *), void *ctx)
+{
+	static const char sql[] = "SELECT a.id, a.username, a.password_hash,"
+	    " a.email, a.is_site_admin, a.disabled, a.created FROM account a"
+	    " JOIN role r ON r.account_id = a.id WHERE r.district_slug = ?"
+	    " AND r.role = ? ORDER BY a.username";
+	sqlite3_stmt *st = store_stmt(site, sql);
+	struct role_walk w = { fn, ctx };
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	return store_row_each(site, st, role_account_row, &w, "role_accounts");
+}
+
+enum status
+store_role_remove(struct store *site, int64_t account_id, const char *slug,
+    const char *role)
+{
+	static const char sql[] = "DELETE FROM role WHERE account_id = ?"
+	    " AND district_slug = ? AND role = ?";
+	sqlite3_stmt *st = role_stmt(site, sql, account_id, slug, role);
+	enum status rc;
+
+	if (st == NULL)
+		return ST_INTERNAL;
+	rc = store_exec_stmt(site, st, "role_remove");
+	if (rc == ST_OK && sqlite3_changes(site->db) == 0)
+		rc = ST_NOTFOUND;
+	return rc;
+}
+
+enum status
+store_web_prune(struct store *site, int64_t now, int64_t fail_before,
+    int64_t *n_sessions, int64_t *n_fails)
+{
+	static const char sql_s[] = "DELETE FROM web_session WHERE"
+	    " expires <= ?";
+	static const char sql_f[] = "DELETE FROM web_login_fail WHERE ts < ?";
+	sqlite3_stmt *st;
+	enum status rc;
+
+	*n_sessions = *n_fails = 0;
+	if ((st = store_stmt(site, sql_s)) == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	if ((rc = store_exec_stmt(site, st, "session_prune")) != ST_OK)
+		return rc;
+	*n_sessions = sqlite3_changes(site->db);
+	if ((st = store_stmt(site, sql_f)) == NULL)
+		return ST_INTERNAL;
+	sqlite3_bind_int64(st, 1, fail_before);
+	if ((rc = store_exec_stmt(site, st, "login_fail_prune")) != ST_OK)
+		return rc;
+	*n_fails = sqlite3_changes(site->db);
+	return ST_OK;
 }
 
 void

@@ -45,15 +45,20 @@ enum status	store_account_each(struct store *site,
 /* District roles ("admin"). */
 enum status	store_role_add(struct store *site, int64_t account_id,
 		    const char *slug, const char *role);
-/* Take role in slug away (nothing when it was not held). */
-enum status	store_role_remove(struct store *site, int64_t account_id,
-		    const char *slug, const char *role);
 /* ST_OK when the account holds role in slug, ST_NOTFOUND otherwise. */
 enum status	store_role_has(struct store *site, int64_t account_id,
 		    const char *slug, const char *role);
 /* Each district slug where account holds role, in slug order. */
 enum status	store_role_each(struct store *site, int64_t account_id,
 		    const char *role, int (*fn)(const char *slug, void *),
+		    void *ctx);
+
+/* Remove role in slug from the account. ST_NOTFOUND when it had none. */
+enum status	store_role_remove(struct store *site, int64_t account_id,
+		    const char *slug, const char *role);
+/* Each account holding role in slug, in name order. */
+enum status	store_role_accounts(struct store *site, const char *slug,
+		    const char *role, int (*fn)(const struct account *, void *),
 		    void *ctx);
 
 /* Sessions: id_hash is the SHA-256 (hex) of the cookie value. */
@@ -77,6 +82,11 @@ enum status	store_login_fail_add(struct store *site, const char *key);
 enum status	store_login_fail_count(struct store *site, const char *key,
 		    int64_t since, int64_t *n);
 enum status	store_login_fail_clear(struct store *site, const char *key);
+
+/* Delete sessions expired at now and failed-login records older than
+ * fail_before; *n_sessions and *n_fails get how many went. */
+enum status	store_web_prune(struct store *site, int64_t now,
+		    int64_t fail_before, int64_t *n_sessions, int64_t *n_fails);
 
 /* API tokens. district "" means the whole site. */
 struct api_token {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/addr.h"
 #include "core/passwd.h"
 #include "core/store_site.h"
 #include "core/store_web.h"
-#include "core/token.h"
 #include "listd/ctl.h"
 
 static int admin_add(struct ctl *);
@@ -47,8 +47,7 @@ read_password(struct ctl *c, char *pw, size_t pw_len, int *generated)
 
 	*generated = 0;
 	if (path == NULL) {
-		token_random(pw);
-		pw[20] = '\0';
+		account_password_generate(pw, pw_len);
 		*generated = 1;
 		return 0;
 	}
@@ -68,9 +67,7 @@ read_password(struct ctl *c, char *pw, size_t pw_len, int *generated)
 static int
 check_user(struct ctl *c, const char *user)
 {
-	if (*user == '\0' || strlen(user) > ACCOUNT_NAME_MAX ||
-	    strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-@") != strlen(user))
+	if (!account_name_valid(user))
 		return ctl_fail(c, ST_USAGE, "invalid user name \"%s\": use "
 		    "letters, digits and . _ - @ (at most %d)", user,
 		    ACCOUNT_NAME_MAX);
@@ -106,17 +103,9 @@ admin_add(struct ctl *c)
 		return rc;
 	snprintf(a.username, sizeof(a.username), "%s", user);
 	a.is_site_admin = ctl_flag(c, "site");
-	if (passwd_hash(pw, a.password_hash, sizeof(a.password_hash)) == -1)
-		return ctl_fail(c, ST_INTERNAL, "cannot hash the password");
-	if ((st = store_begin(site)) != ST_OK)
-		return ctl_fail(c, st, "site store busy");
-	if ((st = store_account_add(site, &a)) == ST_OK && slug)
-		st = store_role_add(site, a.id, slug, "admin");
-	if (st != ST_OK || (st = store_commit(site)) != ST_OK) {
-		store_rollback(site);
+	if ((st = account_create(site, &a, pw, slug)) != ST_OK)
 		return ctl_fail(c, st, st == ST_EXISTS ? "account \"%s\" "
 		    "exists" : "cannot add \"%s\"", user);
-	}
 	ctl_audit(c, slug ? slug : "", "admin.add", "user=%s role=%s", user,
 	    slug ? "district-admin" : a.is_site_admin ? "site-admin" : "none");
 	if (c->json) {
@@ -221,7 +210,7 @@ admin_remove(struct ctl *c)
 static int
 admin_password(struct ctl *c)
 {
-	char pw[PASSWD_MAX + 2], hash[PASSWD_HASH_MAX];
+	char pw[PASSWD_MAX + 2];
 	struct account a;
 	int rc, generated;
 
@@ -231,9 +220,7 @@ admin_password(struct ctl *c)
 		return ctl_fail(c, ST_NOTFOUND, "no account \"%s\"", c->pos[0]);
 	if ((rc = read_password(c, pw, sizeof(pw), &generated)) != 0)
 		return rc;
-	if (passwd_hash(pw, hash, sizeof(hash)) == -1 ||
-	    store_account_set_password(c->site, a.id, hash) != ST_OK ||
-	    store_session_remove_account(c->site, a.id) != ST_OK)
+	if (account_password_set(c->site, a.id, pw) != ST_OK)
 		return ctl_fail(c, ST_TEMP, "cannot set the password");
 	ctl_audit(c, "", "admin.password", "user=%s", a.username);
 	if (generated)

@@ -1,11 +1,9 @@
 /* ctl_district.c - listctl district add|list|show|set|remove. A district is
  * a row in site.db plus its own directory with district.db. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "core/addr.h"
+#include "core/district.h"
 #include "core/store_list.h"
 #include "core/store_site.h"
 #include "core/store_sub.h"
@@ -45,29 +43,17 @@ const struct ctl_verb ctl_district_verbs[] = {
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
-/* Apply --domain, --name and --students-email to d. Returns 0 or an exit
- * code after reporting the error. */
+/* Apply --domain, --name and --students-email to d (checks in
+ * core/district.c). Returns 0 or an exit code after reporting the error. */
 static int
 apply_options(struct ctl *c, struct district *d)
 {
-	const char *domain = ctl_opt(c, "domain"), *name = ctl_opt(c, "name");
-	const char *students = ctl_opt(c, "students-email"), *reason;
-	char probe[ADDR_MAX + 1], norm[ADDR_MAX + 1];
+	const char *students = ctl_opt(c, "students-email");
+	char why[600];
 
-	if (domain) {
-		snprintf(probe, sizeof(probe), "postmaster@%s", domain);
-		if (addr_normalize(probe, norm, sizeof(norm), &reason) == -1)
-			return ctl_fail(c, ST_USAGE, "invalid domain \"%s\": %s",
-			    domain, reason);
-		snprintf(d->domain, sizeof(d->domain), "%s", addr_domain(norm));
-	}
-	if (name) {
-		if (!*name || !model_text_valid(name, NAME_MAX_LEN, 0))
-			return ctl_fail(c, ST_USAGE, "invalid name: it must be "
-			    "1 to %d characters of UTF-8 text on one line",
-			    NAME_MAX_LEN);
-		snprintf(d->name, sizeof(d->name), "%s", name);
-	}
+	if (district_fields_apply(d, ctl_opt(c, "domain"), ctl_opt(c, "name"),
+	    why, sizeof(why)) != ST_OK)
+		return ctl_fail(c, ST_USAGE, "%s", why);
 	if (students) {
 		int v = ctl_yesno(students);
 
@@ -98,7 +84,7 @@ static int
 district_add(struct ctl *c)
 {
 	struct district d;
-	struct store *site, *ds = NULL;
+	struct store *site;
 	enum status st;
 	int rc;
 
@@ -113,19 +99,13 @@ district_add(struct ctl *c)
 		return rc;
 	if ((site = ctl_site(c)) == NULL)
 		return status_exit(ST_TEMP);
-	st = store_district_add(site, &d);
+	st = district_create(c->home, site, &d);
 	if (st == ST_EXISTS)
 		return ctl_fail(c, st, "a district with slug \"%s\" or domain "
 		    "\"%s\" exists already", d.slug, d.domain);
 	if (st != ST_OK)
 		return ctl_fail(c, st, "cannot add \"%s\" (%s)", d.slug,
 		    status_name(st));
-	if ((st = store_district_open(c->home, d.slug, 1, &ds)) != ST_OK) {
-		store_district_remove(site, d.slug);
-		return ctl_fail(c, st, "cannot create the store of \"%s\" (%s)",
-		    d.slug, status_name(st));
-	}
-	store_close(ds);
 	ctl_audit(c, d.slug, "district.add", "domain=%s", d.domain);
 	(void)ctl_mta_refresh(c);
 	if (c->json) {
@@ -248,22 +228,17 @@ district_show(struct ctl *c)
 static int
 set_report_to(struct ctl *c, const struct district *d)
 {
-	const char *v = ctl_opt(c, "report-to"), *reason;
-	char copy[1024], norm[ADDR_MAX + 1], *p, *save = NULL;
 	struct store *ds;
 	enum status st;
+	char why[600];
 
-	if (strlen(v) >= sizeof(copy))
-		return ctl_fail(c, ST_USAGE, "--report-to: too long");
-	snprintf(copy, sizeof(copy), "%s", v);
-	for (p = strtok_r(copy, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
-		if (addr_normalize(p, norm, sizeof(norm), &reason) == -1)
-			return ctl_fail(c, ST_USAGE, "--report-to: \"%s\": %s", p,
-			    reason);
 	if ((st = store_district_open(c->home, d->slug, 0, &ds)) != ST_OK)
 		return ctl_fail(c, st, "cannot open district %s", d->slug);
-	st = store_setting_set(ds, "report_to", v);
+	st = district_report_to_set(ds, ctl_opt(c, "report-to"), why,
+	    sizeof(why));
 	store_close(ds);
+	if (st == ST_USAGE)
+		return ctl_fail(c, st, "--%s", why);
 	return st == ST_OK ? 0 : ctl_fail(c, st, "cannot store --report-to");
 }
 
@@ -299,57 +274,32 @@ district_set(struct ctl *c)
 }
 
 static int
-count_list(const struct list *l, void *ctx)
-{
-	(void)l;
-	(*(int *)ctx)++;
-	return 0;
-}
-
-static int
 district_remove(struct ctl *c)
 {
 	struct district d;
-	struct store *ds, *site;
-	char *dir = NULL, *removed = NULL, *target = NULL;
-	int rc, n_lists = 0;
+	struct store *site;
+	char *target = NULL;
+	int n_lists = 0;
 	enum status st;
 
-	if ((rc = ctl_open_district(c, c->pos[0], &d, &ds)) != 0)
-		return rc;
-	st = store_list_each(ds, count_list, &n_lists);
-	store_close(ds);
-	if (st != ST_OK)
-		return ctl_fail(c, st, "cannot read lists (%s)", status_name(st));
-	if (n_lists > 0 && !ctl_flag(c, "force"))
-		return ctl_fail(c, ST_DENIED, "district \"%s\" has %d lists; "
+	if ((site = ctl_site(c)) == NULL)
+		return status_exit(ST_TEMP);
+	if (store_district_get(site, c->pos[0], &d) != ST_OK)
+		return ctl_fail(c, ST_NOTFOUND, "no district \"%s\"", c->pos[0]);
+	st = district_retire(c->home, site, d.slug, ctl_flag(c, "force"),
+	    &n_lists, &target);
+	if (st == ST_DENIED)
+		return ctl_fail(c, st, "district \"%s\" has %d lists; "
 		    "remove them first or give --force", d.slug, n_lists);
-	site = ctl_site(c);
-	dir = store_district_path(c->home, d.slug);
-	removed = xasprintf("%s/removed", c->home);
-	target = xasprintf("%s/%s-%lld", removed, d.slug, (long long)store_now());
-	rc = 0;
-	if ((mkdir(removed, 0750) == -1 && errno != EEXIST) ||
-	    rename(dir, target) == -1) {
-		rc = ctl_fail(c, ST_TEMP, "cannot move %s to %s: %s", dir, target,
-		    strerror(errno));
-		goto out;
-	}
-	if ((st = store_district_remove(site, d.slug)) != ST_OK) {
-		(void)rename(target, dir);
-		rc = ctl_fail(c, st, "cannot remove \"%s\" (%s)", d.slug,
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot remove \"%s\" (%s)", d.slug,
 		    status_name(st));
-		goto out;
-	}
 	ctl_audit(c, d.slug, "district.remove", "lists=%d kept_in=%s", n_lists,
 	    target);
 	(void)ctl_mta_refresh(c);
 	if (!c->json)
 		printf("district %s removed; its data is kept in %s\n", d.slug,
 		    target);
-out:
-	xfree(dir);
-	xfree(removed);
 	xfree(target);
-	return rc;
+	return 0;
 }

@@ -18,6 +18,7 @@
 #include "listd/migrate.h"
 
 #define ERR_MAX	600
+#define MM3_CONFIG_MAX	(1 << 20)	/* a list config is a few KB */
 
 static int migrate_mailman2(struct ctl *);
 static int migrate_mailman3(struct ctl *);
@@ -32,11 +33,13 @@ const struct ctl_verb ctl_migrate_verbs[] = {
 	  "(config.pck; the archive is read from ../../archives/private/"
 	  "NAME.mbox/NAME.mbox), or give the text of bin/config_list -o and "
 	  "bin/list_members -f instead; idempotent", migrate_mailman2 },
-	{ "mailman3", "to=,dry-run,members=,mbox=", 0, 0,
-	  "mailman3 --to LIST@DOMAIN --members FILE [--mbox FILE] [--dry-run]",
-	  "migrate a Mailman 3 list: members from `mailman members` text, CSV "
-	  "or REST JSON; the archive from HyperKitty's mbox export",
-	  migrate_mailman3 },
+	{ "mailman3", "to=,dry-run,members=,mbox=,config=", 0, 0,
+	  "mailman3 --to LIST@DOMAIN [--config FILE] [--members FILE] "
+	  "[--mbox FILE] [--dry-run]",
+	  "migrate a Mailman 3 list: its settings from the REST API's JSON "
+	  "(GET /3.1/lists/LIST-ID/config), members from `mailman members` "
+	  "text, CSV or REST JSON, the archive from HyperKitty's mbox export; "
+	  "idempotent", migrate_mailman3 },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -338,30 +341,70 @@ out:
 	return rc;
 }
 
+/* The list's settings from --config (the REST config JSON) into p. */
+static int
+mm3_config(struct ctl *c, const char *path, struct mig_plan *p)
+{
+	struct pyval *config = NULL;
+	char err[ERR_MAX], *data = NULL;
+	GError *gerr = NULL;
+	struct stat sb;
+	size_t len;
+	enum status st;
+
+	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return ctl_fail(c, ST_NOTFOUND, "--config %s: no such file",
+		    path);
+	if (sb.st_size > MM3_CONFIG_MAX)
+		return ctl_fail(c, ST_TOOBIG, "%s: larger than %d bytes; not a "
+		    "list's config", path, MM3_CONFIG_MAX);
+	if (!g_file_get_contents(path, &data, &len, &gerr)) {
+		snprintf(err, sizeof(err), "cannot read: %s", gerr->message);
+		g_error_free(gerr);
+		return ctl_fail(c, ST_NOTFOUND, "%s: %s", path, err);
+	}
+	st = len > MM3_CONFIG_MAX ? ST_TOOBIG :
+	    pylit_parse_json(data, len, &config, err, sizeof(err));
+	g_free(data);
+	if (st != ST_OK)	/* "line N: why" becomes "FILE:N: why" */
+		return ctl_fail(c, st, "%s:%s", path, st == ST_TOOBIG ?
+		    " too large" : strncmp(err, "line ", 5) == 0 ? err + 5 :
+		    err);
+	st = migrate_mm3_plan(config, p, err, sizeof(err));
+	pyval_unref(config);
+	return st == ST_OK ? 0 : ctl_fail(c, st, "%s: %s", path, err);
+}
+
 static int
 migrate_mailman3(struct ctl *c)
 {
 	const char *members = ctl_opt(c, "members"), *mbox = ctl_opt(c, "mbox");
+	const char *config = ctl_opt(c, "config");
 	struct mig_plan *p;
 	char err[ERR_MAX];
 	enum status st;
 	int rc;
 
-	if (ctl_opt(c, "to") == NULL || members == NULL)
-		return ctl_fail(c, ST_USAGE, "--to LIST@DOMAIN and --members FILE "
-		    "are required");
+	if (ctl_opt(c, "to") == NULL || (members == NULL && config == NULL))
+		return ctl_fail(c, ST_USAGE, "--to LIST@DOMAIN and --config FILE "
+		    "or --members FILE (or both) are required");
 	if (mbox && !is_file(mbox))
 		return ctl_fail(c, ST_NOTFOUND, "--mbox %s: no such file", mbox);
 	p = migrate_plan_new();
-	p->mask = 0;	/* Mailman 3 settings are not read: listd's stay */
-	migrate_plan_note(p, "settings", "", 0, "Mailman 3 list settings are "
-	    "not read yet; set them with listctl list set");
-	if ((st = migrate_mm3_members(p, members, err, sizeof(err))) != ST_OK) {
+	if (config == NULL) {
+		p->mask = 0;	/* no settings given: listd's stay */
+		migrate_plan_note(p, "settings", "", 0, "no --config given; "
+		    "listd's settings stay");
+	} else if ((rc = mm3_config(c, config, p)) != 0)
+		goto out;
+	if (members && (st = migrate_mm3_members(p, members, err,
+	    sizeof(err))) != ST_OK) {
 		rc = ctl_fail(c, st, "%s", err);
 		goto out;
 	}
-	migrate_plan_note(p, "members", members, 1, "%zu members with modes "
-	    "and roles", p->n_members);
+	if (members)
+		migrate_plan_note(p, "members", members, 1, "%zu members with "
+		    "modes and roles", p->n_members);
 	if (mbox)
 		p->mbox = xstrdup(mbox);
 	rc = run_plan(c, p, "mailman3");

@@ -1,5 +1,5 @@
-/* ctl_mta.h - the Postfix maps listctl writes for every district and list:
- * transport, relay domains and known recipients. */
+/* ctl_mta.h - listctl mta postfix, and the map refresh listctl runs after
+ * each change of districts and lists (the maps: core/mta_maps.h). */
 #ifndef LISTD_CTL_MTA_H
 #define LISTD_CTL_MTA_H
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/store_site.h"
 #include "core/store_web.h"
 #include "core/token.h"
@@ -29,7 +30,7 @@ static int
 token_add(struct ctl *c)
 {
 	const char *slug = ctl_opt(c, "district");
-	char tok[TOKEN_LEN + 1], hash[WEB_HASH_LEN + 1];
+	char tok[TOKEN_LEN + 1];
 	struct api_token t;
 	struct district d;
 	enum status st;
@@ -46,9 +47,7 @@ token_add(struct ctl *c)
 	memset(&t, 0, sizeof(t));
 	snprintf(t.name, sizeof(t.name), "%s", c->pos[0]);
 	snprintf(t.district, sizeof(t.district), "%s", slug ? slug : "");
-	token_random(tok);
-	store_web_hash(tok, hash);
-	if ((st = store_token_add(c->site, hash, &t)) != ST_OK)
+	if ((st = account_token_create(c->site, &t, tok)) != ST_OK)
 		return ctl_fail(c, st, "cannot store the token");
 	ctl_audit(c, t.district, "token.add", "id=%lld name=%s",
 	    (long long)t.id, t.name);

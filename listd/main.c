@@ -132,7 +132,9 @@ serve_http_only(const char *home)
 {
 	log_info("listd started home=%s http=%s (web only)", cfg->home,
 	    cfg->http_listen);
-	while (!got_term) {
+	for (unsigned n = 0; !got_term; n++) {
+		if (n % 60 == 0)
+			web_prune(cfg->home);	/* the mail side's chore, alone */
 		sleep(1);
 		if (got_hup) {
 			got_hup = 0;

@@ -81,6 +81,64 @@ struct mig_member *migrate_plan_find(struct mig_plan *p, const char *address);
 int		 migrate_text(const struct pyval *v, char *out, size_t out_len,
 		    int *truncated);
 
+/* ---- setting tables (migrate_map.c, shared by mm2 and mm3) ---- */
+
+struct mig_ctx;
+
+/* One old setting and the function that maps it (or says why not). */
+struct mig_attr {
+	const char	*name;
+	void		(*map)(struct mig_ctx *, const char *,
+			    const struct pyval *);
+};
+
+/* An old setting listd has no counterpart for, and why. */
+struct mig_fixed {
+	const char	*name;
+	const char	*why;
+};
+
+struct mig_ctx {
+	const struct pyval	*attrs;		/* the old settings (a dict) */
+	struct mig_plan		*p;
+	const struct mig_attr	*attrs_table;
+	size_t			 n_attrs;
+	const struct mig_fixed	*fixed;
+	size_t			 n_fixed;
+	int			 json;		/* Mailman 3 JSON, not 2.1 */
+	char			 real_name[NAME_MAX_LEN + 1];
+	char			 host_name[ADDR_DOMAIN_MAX + 1];
+};
+
+/* Run m->attrs_table over m->attrs (rows whose setting is present), then
+ * report each other key of attrs as having no listd counterpart. ST_DATA
+ * with err set when attrs is not a dict. */
+enum status	 migrate_map_run(struct mig_ctx *m, char *err, size_t err_len);
+/* A short printable form of v for the report (at most len bytes). */
+void		 migrate_show(const struct pyval *v, char *out, size_t len);
+/* A report row for setting name with value v. */
+void		 migrate_note(struct mig_ctx *m, const char *name,
+		    const struct pyval *v, int mapped, const char *result);
+/* v's text into out (a field of max bytes): control characters become
+ * spaces (newlines kept when multiline); truncation is reported. -1 (and
+ * a report row) when v is not a string. */
+int		 migrate_text_into(struct mig_ctx *m, const char *name,
+		    const struct pyval *v, char *out, size_t max, int multiline);
+/* Mappings both Mailman versions mean alike: description; subject prefix
+ * (without %d and trailing space); max_message_size in KB; the plain
+ * addresses of accept_these_nonmembers as allowed senders. */
+void		 migrate_map_description(struct mig_ctx *m, const char *name,
+		    const struct pyval *v);
+void		 migrate_map_prefix(struct mig_ctx *m, const char *name,
+		    const struct pyval *v);
+void		 migrate_map_max_size(struct mig_ctx *m, const char *name,
+		    const struct pyval *v);
+void		 migrate_map_accept(struct mig_ctx *m, const char *name,
+		    const struct pyval *v);
+/* Report name as not mapped with its reason from m->fixed. */
+void		 migrate_map_fixed(struct mig_ctx *m, const char *name,
+		    const struct pyval *v);
+
 /* Fill p from a Mailman 2.1 list's attributes (config.pck, or config_list
  * -o text, which has no members). ST_DATA with err set when it is not a
  * dict or a member address is unusable in a way that loses data. */
@@ -96,6 +154,12 @@ enum status	 migrate_members_text(struct mig_plan *p, const char *path,
  * name, delivery_mode, role; or REST JSON ({"entries": [...]} with email,
  * display_name, role, delivery_mode). ST_NOTFOUND / ST_DATA as above. */
 enum status	 migrate_mm3_members(struct mig_plan *p, const char *path,
+		    char *err, size_t err_len);
+
+/* Fill p from a Mailman 3 list's settings as its REST API gives them
+ * (GET /3.1/lists/<list-id>/config, a JSON object). ST_DATA with err set
+ * when it is not an object. */
+enum status	 migrate_mm3_plan(const struct pyval *config, struct mig_plan *p,
 		    char *err, size_t err_len);
 
 /* Compare p with list `name` in district store s and, unless dry, apply it

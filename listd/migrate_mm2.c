@@ -18,30 +18,23 @@
 /* MemberAdaptor.py: delivery status. */
 #define MM_BYBOUNCE		4
 
-struct mm2 {
-	const struct pyval	*attrs;
-	struct mig_plan		*p;
-	char			 real_name[NAME_MAX_LEN + 1];
-	char			 host_name[ADDR_DOMAIN_MAX + 1];
-};
+static int64_t	int_attr(const struct mig_ctx *m, const char *name,
+		    int64_t dflt);
 
-struct mm2_attr {
-	const char	*name;
-	void		(*map)(struct mm2 *, const char *, const struct pyval *);
-};
-
-static void	show(const struct pyval *v, char *out, size_t len);
-static int64_t	int_attr(const struct mm2 *m, const char *name, int64_t dflt);
-
-#define MAPDEF(fn) static void fn(struct mm2 *m, const char *name, \
+#define MAPDEF(fn) static void fn(struct mig_ctx *m, const char *name, \
 	const struct pyval *v)
-MAPDEF(map_real_name); MAPDEF(map_description); MAPDEF(map_prefix);
-MAPDEF(map_members); MAPDEF(map_roles); MAPDEF(map_posting);
-MAPDEF(map_subscribe); MAPDEF(map_archive); MAPDEF(map_max_size);
-MAPDEF(map_footer); MAPDEF(map_dmarc); MAPDEF(map_accept);
-MAPDEF(map_digest_format); MAPDEF(map_fixed); MAPDEF(map_member_part);
+MAPDEF(map_real_name); MAPDEF(map_members); MAPDEF(map_roles);
+MAPDEF(map_posting); MAPDEF(map_subscribe); MAPDEF(map_archive);
+MAPDEF(map_footer); MAPDEF(map_dmarc); MAPDEF(map_digest_format);
+MAPDEF(map_member_part); MAPDEF(map_bounce_info);
 
-static const struct mm2_attr attrs[] = {
+#define map_description	migrate_map_description
+#define map_prefix		migrate_map_prefix
+#define map_max_size		migrate_map_max_size
+#define map_accept		migrate_map_accept
+#define map_fixed		migrate_map_fixed
+
+static const struct mig_attr attrs[] = {
 	{ "real_name", map_real_name },
 	{ "host_name", map_fixed },
 	{ "description", map_description },
@@ -72,11 +65,11 @@ static const struct mm2_attr attrs[] = {
 	{ "digestable", map_fixed },
 	{ "digest_is_default", map_fixed },
 	{ "passwords", map_fixed },
-	{ "bounce_info", map_fixed },
+	{ "bounce_info", map_bounce_info },
 };
 
 /* Why the attributes listd has no counterpart for do not map. */
-static const struct { const char *name; const char *why; } fixed[] = {
+static const struct mig_fixed fixed[] = {
 	{ "host_name", "used only to expand the footer; listd uses the "
 	  "district's domain" },
 	{ "info", "listd keeps one description; put the long text in a "
@@ -91,123 +84,23 @@ static const struct { const char *name; const char *why; } fixed[] = {
 	{ "digest_is_default", "new listd members start in regular mode" },
 	{ "passwords", "listd members have no list passwords (they sign in "
 	  "to the web interface instead); not carried" },
-	{ "bounce_info", "bounce scores start afresh in listd" },
 };
 
 #define N_ATTRS (sizeof(attrs) / sizeof(attrs[0]))
-
-/* A short printable form of v for the report. */
-static void
-show(const struct pyval *v, char *out, size_t len)
-{
-	int trunc;
-
-	switch (v ? v->kind : PYVAL_NONE) {
-	case PYVAL_BOOL:
-	case PYVAL_INT:
-		snprintf(out, len, "%" PRId64, v->i);
-		break;
-	case PYVAL_FLOAT:
-		snprintf(out, len, "%g", v->f);
-		break;
-	case PYVAL_STR:
-		migrate_text(v, out, len > 80 ? 80 : len, &trunc);
-		for (char *c = out; *c; c++)
-			if (*c == '\n' || *c == '\r' || *c == '\t')
-				*c = ' ';
-		break;
-	case PYVAL_LIST:
-	case PYVAL_TUPLE:
-		snprintf(out, len, "[%zu items]", v->n);
-		break;
-	case PYVAL_DICT:
-		snprintf(out, len, "{%zu entries}", v->n / 2);
-		break;
-	default:
-		snprintf(out, len, "None");
-	}
-}
-
-static void
-note(struct mm2 *m, const char *name, const struct pyval *v, int mapped,
-    const char *result)
-{
-	char value[200];
-
-	show(v, value, sizeof(value));
-	migrate_plan_note(m->p, name, value, mapped, "%s", result);
-}
+#define N_FIXED (sizeof(fixed) / sizeof(fixed[0]))
 
 static int64_t
-int_attr(const struct mm2 *m, const char *name, int64_t dflt)
+int_attr(const struct mig_ctx *m, const char *name, int64_t dflt)
 {
 	int64_t i;
 
 	return pyval_as_int(pyval_dict_get(m->attrs, name), &i) ? i : dflt;
 }
 
-MAPDEF(map_fixed)
-{
-	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
-		if (strcmp(fixed[k].name, name) == 0)
-			note(m, name, v, 0, fixed[k].why);
-}
-
 MAPDEF(map_real_name)
 {
-	note(m, name, v, 0, "listd names a list by its address (--to); the "
+	migrate_note(m, name, v, 0, "listd names a list by its address (--to); the "
 	    "capitalised name is not kept");
-}
-
-/* Text into a field of at most max bytes; notes truncation. */
-static int
-text_into(struct mm2 *m, const char *name, const struct pyval *v, char *out,
-    size_t max, int multiline)
-{
-	int trunc;
-
-	if (migrate_text(v, out, max + 1, &trunc) == -1) {
-		note(m, name, v, 0, "not a string; ignored");
-		return -1;
-	}
-	for (char *c = out; *c; c++)
-		if ((unsigned char)*c < 0x20 && *c != '\t' &&
-		    !(multiline && *c == '\n'))
-			*c = ' ';
-	if (trunc)
-		migrate_plan_note(m->p, name, "", 0, "longer than listd's %zu "
-		    "bytes: cut", max);
-	return 0;
-}
-
-MAPDEF(map_description)
-{
-	if (text_into(m, name, v, m->p->l.description, DESC_MAX, 1) == -1)
-		return;
-	m->p->mask |= MF_DESCRIPTION;
-	note(m, name, v, 1, "description");
-}
-
-MAPDEF(map_prefix)
-{
-	char *pc, *pre = m->p->l.subject_prefix;
-	size_t n;
-
-	if (text_into(m, name, v, pre, PREFIX_MAX, 0) == -1)
-		return;
-	/* "%d" is Mailman's post number; listd has none. */
-	if ((pc = strstr(pre, "%d")) != NULL || (pc = strstr(pre, "%05d"))) {
-		size_t k = pc[1] == 'd' ? 2 : 4;
-
-		memmove(pc, pc + k, strlen(pc + k) + 1);
-		migrate_plan_note(m->p, name, "%d", 0, "listd does not number "
-		    "posts; the number was dropped from the prefix");
-	}
-	n = strlen(pre);
-	while (n > 0 && isspace((unsigned char)pre[n - 1]))
-		pre[--n] = '\0';	/* listd adds the space itself */
-	m->p->mask |= MF_PREFIX;
-	note(m, name, v, 1, "subject-prefix");
 }
 
 MAPDEF(map_roles)
@@ -218,7 +111,7 @@ MAPDEF(map_roles)
 	int trunc, n = 0;
 
 	if (v == NULL || v->kind != PYVAL_LIST) {
-		note(m, name, v, 0, "not a list; ignored");
+		migrate_note(m, name, v, 0, "not a list; ignored");
 		return;
 	}
 	for (size_t k = 0; k < v->n; k++) {
@@ -261,10 +154,10 @@ MAPDEF(map_posting)
 		m->p->kind = LIST_ANNOUNCEMENT;
 	m->p->mask |= MF_POLICY | MF_NONMEMBER;
 	if (strcmp(name, "member_moderation_action") == 0 && dmm && mma != 0)
-		note(m, name, v, 1, "policy announce (members' posts are "
+		migrate_note(m, name, v, 1, "policy announce (members' posts are "
 		    "refused; owners, moderators and allowed senders post)");
 	else
-		note(m, name, v, 1, strcmp(name, "generic_nonmember_action") ?
+		migrate_note(m, name, v, 1, strcmp(name, "generic_nonmember_action") ?
 		    "policy" : "policy and nonmember");
 }
 
@@ -275,12 +168,12 @@ MAPDEF(map_subscribe)
 	int64_t i;
 
 	if (!pyval_as_int(v, &i) || i < 0 || i > 3) {
-		note(m, name, v, 0, "unknown value; the default (confirm) stays");
+		migrate_note(m, name, v, 0, "unknown value; the default (confirm) stays");
 		return;
 	}
 	m->p->l.subscribe = to[i];
 	m->p->mask |= MF_SUBSCRIBE;
-	note(m, name, v, 1, i == 3 ? "subscribe approve (listd's owner "
+	migrate_note(m, name, v, 1, i == 3 ? "subscribe approve (listd's owner "
 	    "approval; the confirmation step before it is not kept)" :
 	    "subscribe");
 }
@@ -289,36 +182,22 @@ MAPDEF(map_archive)
 {
 	if (strcmp(name, "archive") == 0) {
 		if (!pyval_truth(v))
-			note(m, name, v, 0, "listd archives every list; the old "
+			migrate_note(m, name, v, 0, "listd archives every list; the old "
 			    "list kept no archive (listd's stays private)");
 		else
-			note(m, name, v, 1, "archive (imported from the mbox)");
+			migrate_note(m, name, v, 1, "archive (imported from the mbox)");
 		return;
 	}
 	m->p->l.archive_public = !pyval_truth(v) &&
 	    pyval_truth(pyval_dict_get(m->attrs, "archive"));
 	m->p->mask |= MF_ARCHIVE;
-	note(m, name, v, 1, m->p->l.archive_public ? "archive public" :
+	migrate_note(m, name, v, 1, m->p->l.archive_public ? "archive public" :
 	    "archive private");
-}
-
-MAPDEF(map_max_size)
-{
-	int64_t kb;
-
-	if (!pyval_as_int(v, &kb) || kb < 0 || kb > 1024 * 1024) {
-		note(m, name, v, 0, "not a size in KB; the site limit applies");
-		return;
-	}
-	m->p->l.max_size = (long)kb * 1024;
-	m->p->mask |= MF_MAX_SIZE;
-	note(m, name, v, 1, kb ? "max-size (KB times 1024)" : "max-size 0: "
-	    "the site limit (Mailman 0 meant no limit)");
 }
 
 /* Expand the footer's %(name)s of the values listd knows. */
 static void
-expand_footer(struct mm2 *m, char *f, size_t max)
+expand_footer(struct mig_ctx *m, char *f, size_t max)
 {
 	const struct { const char *key; const char *val; } vars[] = {
 		{ "%(real_name)s", m->real_name },
@@ -339,11 +218,11 @@ expand_footer(struct mm2 *m, char *f, size_t max)
 
 MAPDEF(map_footer)
 {
-	if (text_into(m, name, v, m->p->l.footer, FOOTER_MAX, 1) == -1)
+	if (migrate_text_into(m, name, v, m->p->l.footer, FOOTER_MAX, 1) == -1)
 		return;
 	expand_footer(m, m->p->l.footer, FOOTER_MAX);
 	m->p->mask |= MF_FOOTER;
-	note(m, name, v, 1, "footer");
+	migrate_note(m, name, v, 1, "footer");
 }
 
 MAPDEF(map_dmarc)
@@ -357,48 +236,38 @@ MAPDEF(map_dmarc)
 	m->p->mask |= MF_DMARC;
 	(void)pyval_as_int(v, &i);
 	if (strcmp(name, "dmarc_moderation_action") == 0 && (i == 3 || i == 4))
-		note(m, name, v, 0, "listd does not reject or discard posts "
+		migrate_note(m, name, v, 0, "listd does not reject or discard posts "
 		    "from DMARC-strict domains; it rewrites From (dmarc rewrite)");
 	else
-		note(m, name, v, 1, i == 2 ? "dmarc rewrite (listd rewrites "
+		migrate_note(m, name, v, 1, i == 2 ? "dmarc rewrite (listd rewrites "
 		    "From; it does not wrap the message)" : "dmarc");
-}
-
-MAPDEF(map_accept)
-{
-	char raw[ADDR_MAX * 2], addr[ADDR_MAX + 1];
-	const char *reason;
-	int trunc, n = 0;
-
-	if (v == NULL || v->kind != PYVAL_LIST)
-		return note(m, name, v, 0, "not a list; ignored");
-	for (size_t k = 0; k < v->n; k++) {
-		if (migrate_text(v->items[k], raw, sizeof(raw), &trunc) == -1)
-			continue;
-		if (raw[0] == '^' || raw[0] == '@' ||
-		    addr_normalize(raw, addr, sizeof(addr), &reason) == -1) {
-			migrate_plan_note(m->p, name, raw, 0, "a pattern, not an "
-			    "address: only plain addresses become allowed "
-			    "senders");
-			continue;
-		}
-		migrate_plan_allowed(m->p, addr);
-		n++;
-	}
-	migrate_plan_note(m->p, name, "", 1, "%d plain addresses become "
-	    "allowed senders", n);
 }
 
 MAPDEF(map_digest_format)
 {
 	m->p->l.digest_format = pyval_truth(v) ? DIGEST_MIME : DIGEST_RFC1153;
 	m->p->mask |= MF_DIGEST_FORMAT;
-	note(m, name, v, 1, "digest-format");
+	migrate_note(m, name, v, 1, "digest-format");
+}
+
+/* bounce_info: {address: Mailman.Bouncer._BounceInfo} (read as data by
+ * core/pickle.c). The scores are not carried; delivery disabled by bounces
+ * is (delivery_status, as mode nomail). */
+MAPDEF(map_bounce_info)
+{
+	size_t n_records = 0;
+
+	for (size_t k = 1; v && v->kind == PYVAL_DICT && k < v->n; k += 2)
+		if (v->items[k]->kind == PYVAL_DICT && v->items[k]->is_global)
+			n_records++;
+	migrate_plan_note(m->p, name, "", 0, "%zu members had bounce records "
+	    "(scores and dates); bounce scores start afresh in listd (members "
+	    "Mailman disabled by bounces arrive with mode nomail)", n_records);
 }
 
 MAPDEF(map_member_part)
 {
-	note(m, name, v, 1, "members: modes, names and delivery state");
+	migrate_note(m, name, v, 1, "members: modes, names and delivery state");
 }
 
 /* Other user option bits: what each did and why it is not kept. */
@@ -440,7 +309,7 @@ index_dict(const struct pyval *d)
 }
 
 static void
-member_flags(struct mm2 *m, struct member_walk *w, const char *key,
+member_flags(struct mig_ctx *m, struct member_walk *w, const char *key,
     const char *addr, int *mode)
 {
 	const struct pyval *st = g_hash_table_lookup(w->status, key);
@@ -466,7 +335,7 @@ member_flags(struct mm2 *m, struct member_walk *w, const char *key,
 }
 
 static void
-member_one(struct mm2 *m, struct member_walk *w, const struct pyval *k,
+member_one(struct mig_ctx *m, struct member_walk *w, const struct pyval *k,
     const struct pyval *val, int mode)
 {
 	char raw[ADDR_MAX * 2], addr[ADDR_MAX + 1], name[NAME_MAX_LEN + 1];
@@ -495,7 +364,7 @@ member_one(struct mm2 *m, struct member_walk *w, const struct pyval *k,
 }
 
 static void
-member_dict(struct mm2 *m, struct member_walk *w, const struct pyval *d,
+member_dict(struct mig_ctx *m, struct member_walk *w, const struct pyval *d,
     int mode)
 {
 	for (size_t k = 0; d && d->kind == PYVAL_DICT && k + 1 < d->n; k += 2)
@@ -504,7 +373,7 @@ member_dict(struct mm2 *m, struct member_walk *w, const struct pyval *d,
 }
 
 static void
-member_notes(struct mm2 *m, struct member_walk *w)
+member_notes(struct mig_ctx *m, struct member_walk *w)
 {
 	migrate_plan_note(m->p, "members", "", 1, "%d members (%d nomail, "
 	    "%d of them disabled by bounces)", w->n_added, w->n_nomail,
@@ -539,43 +408,23 @@ MAPDEF(map_members)
 	g_hash_table_destroy(w.status);
 }
 
-static int
-known_attr(const char *name)
-{
-	for (size_t k = 0; k < N_ATTRS; k++)
-		if (strcmp(attrs[k].name, name) == 0)
-			return 1;
-	return 0;
-}
-
 enum status
 migrate_mm2_plan(const struct pyval *a, struct mig_plan *p, char *err,
     size_t err_len)
 {
-	struct mm2 m = { a, p, "", "" };
+	struct mig_ctx m;
 	int trunc;
 
-	if (a == NULL || a->kind != PYVAL_DICT) {
-		snprintf(err, err_len, "the list's attributes are a %s, not a "
-		    "dict", a ? pyval_kind_name(a->kind) : "nothing");
-		return ST_DATA;
-	}
+	memset(&m, 0, sizeof(m));
+	m.attrs = a;
+	m.p = p;
+	m.attrs_table = attrs;
+	m.n_attrs = N_ATTRS;
+	m.fixed = fixed;
+	m.n_fixed = N_FIXED;
 	(void)migrate_text(pyval_dict_get(a, "real_name"), m.real_name,
 	    sizeof(m.real_name), &trunc);
 	(void)migrate_text(pyval_dict_get(a, "host_name"), m.host_name,
 	    sizeof(m.host_name), &trunc);
-	for (size_t k = 0; k < N_ATTRS; k++) {
-		const struct pyval *v = pyval_dict_get(a, attrs[k].name);
-
-		if (v)
-			attrs[k].map(&m, attrs[k].name, v);
-	}
-	for (size_t k = 0; k + 1 < a->n; k += 2) {
-		const struct pyval *key = a->items[k];
-
-		if (key->kind == PYVAL_STR && !known_attr(key->s))
-			note(&m, key->s, a->items[k + 1], 0, "no listd "
-			    "counterpart");
-	}
-	return ST_OK;
+	return migrate_map_run(&m, err, err_len);
 }

@@ -1,12 +1,13 @@
 /* schedule.c - the daily generator run inside listd (see schedule.h). The
  * day of the last run is kept in the district's settings, so a restart does
- * not run it twice. */
+ * not run it twice. After a run the Postfix maps are rewritten. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/mta_maps.h"
 #include "core/notice.h"
 #include "core/store_list.h"
 #include "core/store_sub.h"
@@ -62,6 +63,9 @@ schedule_generate(struct store *ds, const struct district *d)
 	(void)store_setting_set(ds, "generate_day", today);
 	memset(&res, 0, sizeof(res));
 	st = generator_run(ds, d, &o, &res);
+	/* Roster lists may have been created or retired: Postfix must know
+	 * the new addresses before mail to them arrives. */
+	(void)mta_maps_refresh(cfg->home, NULL);
 	summary = generator_summary(d, &res);
 	log_info("schedule generate district=%s st=%s", d->slug, status_name(st));
 	send_report(ds, d, summary);

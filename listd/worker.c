@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/fault.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/msgstore.h"
 #include "core/store_list.h"
 #include "core/store_post.h"
@@ -25,6 +26,7 @@
 #include "listd/moderation.h"
 
 #include "listd/worker.h"
+#include "web/web.h"
 #include "listd/queue.h"
 
 #define DISTRICTS_MAX		256
@@ -69,6 +71,13 @@ add_district(const struct district *d, void *arg)
 	for (int i = 0; i < w->n_districts; i++)
 		if (strcmp(w->districts[i].d.slug, d->slug) == 0) {
 			w->districts[i].d = *d;
+			/* Restored from a backup since: drop the old file's
+			 * handle; open_district() opens the new one. */
+			if (w->districts[i].ds &&
+			    store_replaced(w->districts[i].ds)) {
+				store_close(w->districts[i].ds);
+				w->districts[i].ds = NULL;
+			}
 			return 0;
 		}
 	if (w->n_districts == DISTRICTS_MAX)
@@ -192,6 +201,14 @@ defer_rcpt(struct store *ds, const struct job *j, const struct deliver_rcpt *r,
 	    j->b.urgent);
 }
 
+/* Count every recipient of j under kind, by its domain (for /metrics). */
+static void
+count_rcpts(const struct job *j, enum metrics_delivery kind)
+{
+	for (int k = 0; k < j->n_rcpts; k++)
+		metrics_delivery_add(addr_domain(j->rcpts[k].address), kind, 1);
+}
+
 /* Record the relay's answer for one job; returns the recipients that reached
  * it. Runs inside the caller's transaction. */
 static int64_t
@@ -218,20 +235,26 @@ record_job(struct store *ds, struct job *j, const struct deliver_msg *m,
 			store_batch_retry(ds, j->b.id, now + queue_backoff(
 			    j->b.attempts + 1, cfg->retry_min, cfg->retry_max),
 			    session_ok ? m->text : err);
+		count_rcpts(j, bounced ? METRICS_BOUNCED : METRICS_DEFERRED);
 		store_post_tally(ds, j->b.post_id, 0, bounced);
 		return 0;
 	}
 	for (int k = 0; k < j->n_rcpts; k++) {
 		const struct deliver_rcpt *r = &j->rcpts[k];
 
+		enum metrics_delivery kind = METRICS_DELIVERED;
+
 		if (is_5xx(r->code)) {
 			store_failure_add(ds, j->b.post_id, r->address, 1,
 			    "5.0.0", r->text);
 			bounced++;
-		} else if (!is_2xx(r->code))
+			kind = METRICS_BOUNCED;
+		} else if (!is_2xx(r->code)) {
 			defer_rcpt(ds, j, r, now);
-		else
+			kind = METRICS_DEFERRED;
+		} else
 			delivered++;
+		metrics_delivery_add(addr_domain(r->address), kind, 1);
 	}
 	store_batch_done(ds, j->b.id);
 	if (strcmp(j->b.domain, "*") != 0 && delivered > 0)
@@ -516,8 +539,10 @@ maintain(struct wctx *w)
 			did += schedule_generate(wd->ds, &wd->d);
 		}
 	}
-	if (time(NULL) - w->expired_at >= EXPIRE_EVERY)
+	if (time(NULL) - w->expired_at >= EXPIRE_EVERY) {
+		web_prune(w->home);
 		w->expired_at = time(NULL);
+	}
 	return did;
 }
 

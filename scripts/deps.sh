@@ -8,6 +8,7 @@ BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev lib
 TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs mariadb-server mariadb-client openssl slapd ldap-utils"
 DEMO_PKGS="python3 curl"
 BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2 slapd ldap-utils"
+TEST_PKGS="$TEST_PKGS libidn12"	# the library of the unpacked exim4 (below)
 
 missing=""
 need_pkg() {
@@ -36,6 +37,23 @@ browser_npm() {
 	(cd "$top/tests/browser" && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
 		echo "listd: npm ci in tests/browser failed; browser tests skipped" >&2
 }
+
+# Exim for tests/e2e/test_exim.py, unpacked (not installed: exim4 would
+# replace Postfix) into EXIM_ROOT; its library libidn12 is in TEST_PKGS.
+EXIM_ROOT=${LISTD_EXIM_ROOT:-/var/cache/listd-test/exim}
+exim_private() {
+	[ "${1:-}" = --test ] && [ "$(id -u)" = 0 ] || return 0
+	[ -x /usr/sbin/exim4 ] || [ -x "$EXIM_ROOT/usr/sbin/exim4" ] && return 0
+	d=$(mktemp -d)
+	if (cd "$d" && apt-get download exim4-daemon-light >/dev/null 2>&1 &&
+	    mkdir -p "$EXIM_ROOT" && dpkg -x exim4-daemon-light_*.deb "$EXIM_ROOT"); then
+		echo "listd: exim4 unpacked in $EXIM_ROOT for the Exim tests"
+	else
+		echo "listd: could not unpack exim4-daemon-light; Exim tests skipped" >&2
+	fi
+	rm -rf "$d"
+}
+exim_private "${1:---build}"
 
 if [ -z "$missing" ]; then
 	browser_npm "${1:---build}"

@@ -8,6 +8,7 @@
 
 #include "core/addr.h"
 #include "core/json.h"
+#include "core/mta_maps.h"
 #include "core/store_list.h"
 #include "core/store_member.h"
 #include "core/store_post.h"
@@ -139,6 +140,7 @@ api_list_create(struct req *r)
 	}
 	req_audit(r, "list.create", "list=%s kind=%s", l.name,
 	    model_list_kind_name(l.kind));
+	(void)mta_maps_refresh(cfg->home, NULL);	/* Postfix learns it */
 	json_init(&j, 4096);
 	json_obj_begin(&j);
 	json_kv_str(&j, "name", l.name);
@@ -282,6 +284,45 @@ api_member_remove(struct req *r)
 	json_obj_begin(&j);
 	json_kv_int(&j, "removed", n_removed);
 	json_kv_int(&j, "not_found", n_missing);
+	json_obj_end(&j);
+	api_send(r, &j);
+}
+
+/* Remove r->l; confirm must repeat its name, and a list with members needs
+ * force=yes (as listctl list remove --force). */
+void
+api_list_remove(struct req *r)
+{
+	const char *confirm = req_form(r, "confirm");
+	const char *force = req_form(r, "force");
+	struct member_filter f;
+	int64_t n = 0;
+	struct json j;
+	enum status st;
+
+	if (confirm == NULL || strcmp(confirm, r->l.name) != 0) {
+		req_fail(r, ST_DATA, "confirm must repeat the list's name");
+		return;
+	}
+	member_filter_all(&f);
+	if ((st = store_member_count(r->ds, r->l.id, &f, &n)) != ST_OK ||
+	    (n > 0 && (force == NULL || strcmp(force, "yes") != 0))) {
+		req_fail(r, st != ST_OK ? st : ST_DENIED, st != ST_OK ?
+		    "store failed" : "the list has %lld members; give force=yes",
+		    (long long)n);
+		return;
+	}
+	if ((st = store_list_remove(r->ds, r->l.name)) != ST_OK) {
+		req_fail(r, st, "store failed");
+		return;
+	}
+	req_audit(r, "list.remove", "list=%s members=%lld via=api", r->l.name,
+	    (long long)n);
+	(void)mta_maps_refresh(cfg->home, NULL);	/* Postfix forgets it */
+	json_init(&j, 4096);
+	json_obj_begin(&j);
+	json_kv_str(&j, "removed", r->l.name);
+	json_kv_int(&j, "members", n);
 	json_obj_end(&j);
 	api_send(r, &j);
 }

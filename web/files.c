@@ -1,5 +1,6 @@
 /* files.c - read a whole regular file with a size bound; a small
- * per-thread cache of archive pages checked against stat() each time. */
+ * per-thread cache of archive pages checked against stat() each time,
+ * which also keeps each page's ready-made response object. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -55,6 +56,9 @@ struct cached_file {
 	size_t		 len;
 	struct stat	 sb;
 	uint64_t	 used;
+	void		*resp;		/* web_file_response()'s object */
+	int		 variant;
+	void		(*drop)(void *);
 };
 
 struct file_cache {
@@ -66,6 +70,14 @@ static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
 static void
+resp_drop(struct cached_file *c)
+{
+	if (c->resp && c->drop)
+		c->drop(c->resp);
+	c->resp = NULL;
+}
+
+static void
 file_cache_free(void *p)
 {
 	struct file_cache *fc = p;
@@ -73,6 +85,7 @@ file_cache_free(void *p)
 	if (fc == NULL)
 		return;
 	for (int i = 0; i < WEB_FILE_CACHE_N; i++) {
+		resp_drop(&fc->f[i]);
 		xfree(fc->f[i].path);
 		xfree(fc->f[i].data);
 	}
@@ -107,8 +120,10 @@ file_cache(void)
 	return fc;
 }
 
-const char *
-web_file_cached(const char *path, size_t max, size_t *len)
+/* The entry for path, read again when the file changed. NULL with errno
+ * as web_file_read. */
+static struct cached_file *
+cached_entry(const char *path, size_t max)
 {
 	struct file_cache *fc = file_cache();
 	struct cached_file *victim = &fc->f[0];
@@ -123,12 +138,12 @@ web_file_cached(const char *path, size_t max, size_t *len)
 		if (c->path && strcmp(c->path, path) == 0 &&
 		    same_file(&c->sb, &sb)) {
 			c->used = fc->tick;
-			*len = c->len;
-			return c->data;
+			return c;
 		}
 		if (c->path == NULL || c->used < victim->used)
 			victim = c;
 	}
+	resp_drop(victim);
 	xfree(victim->path);
 	xfree(victim->data);
 	victim->path = NULL;
@@ -139,6 +154,34 @@ web_file_cached(const char *path, size_t max, size_t *len)
 	victim->used = fc->tick;
 	if (victim->len > WEB_FILE_CACHE_MAX)
 		victim->sb.st_ino = 0;	/* served once, never matched again */
-	*len = victim->len;
-	return victim->data;
+	return victim;
+}
+
+const char *
+web_file_cached(const char *path, size_t max, size_t *len)
+{
+	struct cached_file *c = cached_entry(path, max);
+
+	if (c == NULL)
+		return NULL;
+	*len = c->len;
+	return c->data;
+}
+
+void *
+web_file_response(const char *path, size_t max, int variant,
+    void *(*make)(const char *, size_t, void *), void (*drop)(void *),
+    void *arg)
+{
+	struct cached_file *c = cached_entry(path, max);
+
+	if (c == NULL)
+		return NULL;
+	if (c->resp == NULL || c->variant != variant || c->drop != drop) {
+		resp_drop(c);
+		c->resp = make(c->data, c->len, arg);
+		c->variant = variant;
+		c->drop = drop;
+	}
+	return c->resp;
 }

@@ -17,6 +17,16 @@ char	*web_file_read(const char *path, size_t max, size_t *len);
  * this thread's next call. NULL with errno as web_file_read. */
 const char *web_file_cached(const char *path, size_t max, size_t *len);
 
+/* web_file_cached's content of path as an object make(data, len, arg)
+ * built (an HTTP response), kept in this thread's cache with the content
+ * and reused while the file and variant are unchanged; drop(obj) releases
+ * it when the file changes, the variant differs or the entry is evicted.
+ * Borrowed: valid until this thread's next call. NULL with errno as
+ * web_file_read, or when make returned NULL. */
+void	*web_file_response(const char *path, size_t max, int variant,
+	    void *(*make)(const char *data, size_t len, void *arg),
+	    void (*drop)(void *obj), void *arg);
+
 #define WEB_FILE_CACHE_MAX	(256 * 1024)
 #define WEB_FILE_CACHE_N	32
 

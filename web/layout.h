@@ -44,6 +44,22 @@ void		web_time(int64_t t, char *out, size_t out_len);
 /* Is s a colour "#rrggbb"? */
 int		web_colour_ok(const char *s);
 
+/* A district's branding (colours checked, defaults filled in, a logo that
+ * is no acceptable URL dropped). */
+#define BRAND_URL_MAX	400
+struct brand {
+	char	accent[8];
+	char	background[8];
+	char	logo[BRAND_URL_MAX + 1];
+};
+/* Load r->d's branding into b (defaults without a district store). */
+void		web_brand_load(struct req *r, struct brand *b);
+/* Append a CSS rule to out that draws a header band (the logo and the
+ * display name, on the accent colour) above a page's content without any
+ * markup: for the archive's pages, which are static files. */
+void		web_brand_header_css(struct buf *out, const char *name,
+		    const struct brand *b);
+
 /* The base stylesheet (static). */
 extern const char web_style_css[];
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/html.h"
+#include "core/mta_maps.h"
 #include "core/store_archive.h"
 #include "core/store_list.h"
 #include "core/store_member.h"
@@ -99,6 +100,10 @@ page_admin_home(struct req *r)
 		(void)store_district_each(r->site, admin_site_district, &w);
 		html_link(html_el(main, "p", NULL), "/admin/audit",
 		    "Audit log");
+		html_link(html_el(main, "p", NULL), "/admin/districts",
+		    "Manage districts and their administrators");
+		html_link(html_el(main, "p", NULL), "/admin/tokens",
+		    "API tokens");
 	} else
 		(void)store_role_each(r->site, r->acct.id, "admin",
 		    admin_district, &w);
@@ -241,6 +246,7 @@ page_list_create(struct req *r)
 		return;
 	}
 	req_audit(r, "list.create", "list=%s kind=%s", l.name, kind);
+	(void)mta_maps_refresh(cfg->home, NULL);	/* Postfix learns it */
 	req_redirect(r, "/admin/d/%s/lists/%s/", r->d.slug, l.name);
 }
 

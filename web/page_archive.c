@@ -14,6 +14,7 @@
 #include "web/files.h"
 #include "web/layout.h"
 #include "web/pages.h"
+#include "web/server.h"
 
 #define ARCHIVE_FILE_MAX	(32L * 1024 * 1024)
 #define SEARCH_HITS		50
@@ -70,24 +71,33 @@ page_archive_file(struct req *r)
 	}
 	path = xasprintf("%s/html/%s/%s%s", store_dir(r->ds), r->l.name, rel,
 	    rel[0] == '\0' || rel[strlen(rel) - 1] == '/' ? "index.html" : "");
-	data = web_file_cached(path, ARCHIVE_FILE_MAX, &len);
-	xfree(path);
-	if (data == NULL) {
-		req_fail(r, errno == EFBIG ? ST_TOOBIG : ST_NOTFOUND,
-		    "No such archive page.");
-		return;
-	}
-	buf_reset(&r->out);
-	if (buf_append(&r->out, data, len) == -1) {
-		req_fail(r, ST_TOOBIG, "The page is too large.");
-		return;
-	}
 	ct = ctype_of(rel);
 	r->ctype = ct ? ct->ctype : "application/octet-stream";
 	if (ct == NULL || !ct->inline_ok)
 		snprintf(r->disposition, sizeof(r->disposition), "attachment");
 	r->cacheable = r->l.archive_public;
 	r->http = 200;
+	if (r->cookie[0][0] == '\0' && r->cookie[1][0] == '\0') {
+		/* The usual case: one response per page and thread, reused
+		 * (no copy, no headers built per request). */
+		r->resp = web_file_response(path, ARCHIVE_FILE_MAX,
+		    r->cacheable | (r->disposition[0] != '\0') << 1,
+		    server_response_new, server_response_drop, r);
+		data = r->resp ? "" : NULL;
+	} else if ((data = web_file_cached(path, ARCHIVE_FILE_MAX, &len))) {
+		buf_reset(&r->out);
+		if (buf_append(&r->out, data, len) == -1) {
+			errno = EFBIG;
+			data = NULL;
+		}
+	}
+	xfree(path);
+	if (data == NULL) {
+		req_fail(r, errno == EFBIG ? ST_TOOBIG : ST_NOTFOUND,
+		    "No such archive page.");
+		r->disposition[0] = '\0';
+		r->cacheable = 0;
+	}
 }
 
 static int
@@ -139,19 +149,18 @@ page_archive_search(struct req *r)
 	page_end(r, doc);
 }
 
-/* The archive's stylesheet with the district's colours over it. */
+/* The archive's stylesheet with the district's branding over it: its
+ * colours, and a header band with its logo and display name (the archive's
+ * pages are static files shared with plain-file serving, so the header is
+ * drawn by this stylesheet, never written into them; no script). */
 void
 page_archive_style(struct req *r)
 {
-	char accent[16] = "#1d4e89", bg[16] = "#ffffff", *css, *path;
+	struct brand b;
+	char *css, *path;
 	size_t len = 0;
 
-	(void)store_setting_get(r->ds, "web.accent", accent, sizeof(accent));
-	(void)store_setting_get(r->ds, "web.background", bg, sizeof(bg));
-	if (!web_colour_ok(accent))
-		snprintf(accent, sizeof(accent), "#1d4e89");
-	if (!web_colour_ok(bg))
-		snprintf(bg, sizeof(bg), "#ffffff");
+	web_brand_load(r, &b);
 	path = xasprintf("%s/html/style.css", store_dir(r->ds));
 	css = web_file_read(path, 1 << 20, &len);
 	xfree(path);
@@ -159,7 +168,8 @@ page_archive_style(struct req *r)
 		buf_append(&r->out, css, len);
 	xfree(css);
 	buf_printf(&r->out, "\nbody{background:%s}a{color:%s}nav{border-bottom:"
-	    "4px solid %s;padding:.4em 0}\n", bg, accent, accent);
+	    "4px solid %s;padding:.4em 0}\n", b.background, b.accent, b.accent);
+	web_brand_header_css(&r->out, r->d.name, &b);
 	r->ctype = "text/css; charset=utf-8";
 	r->cacheable = 1;
 	r->http = 200;

@@ -177,8 +177,10 @@ directory_account(struct req *r, const char *name,
 		snprintf(a->email, sizeof(a->email), "%s", email);
 	if (st != ST_OK)
 		return st;
-	return gl->district_admin ? store_role_add(r->site, a->id, r->d.slug,
-	    "admin") : store_role_remove(r->site, a->id, r->d.slug, "admin");
+	if (gl->district_admin)
+		return store_role_add(r->site, a->id, r->d.slug, "admin");
+	st = store_role_remove(r->site, a->id, r->d.slug, "admin");
+	return st == ST_NOTFOUND ? ST_OK : st;
 }
 
 /* Sign in with the district's directory. */

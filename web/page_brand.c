@@ -11,15 +11,8 @@
 #include "web/layout.h"
 #include "web/pages.h"
 
-#define BRAND_URL_MAX	400
-
-struct brand {
-	char	accent[8];
-	char	background[8];
-	char	logo[BRAND_URL_MAX + 1];
-};
-
 static void	brand_load(struct req *r, struct brand *b);
+static void	css_string(struct buf *out, const char *s);
 
 int
 web_colour_ok(const char *s)
@@ -30,6 +23,12 @@ web_colour_ok(const char *s)
 		if (!isxdigit((unsigned char)s[i]))
 			return 0;
 	return 1;
+}
+
+void
+web_brand_load(struct req *r, struct brand *b)
+{
+	brand_load(r, b);
 }
 
 static void
@@ -49,6 +48,44 @@ brand_load(struct req *r, struct brand *b)
 		snprintf(b->accent, sizeof(b->accent), "#1d4e89");
 	if (!web_colour_ok(b->background))
 		snprintf(b->background, sizeof(b->background), "#ffffff");
+	if (b->logo[0] && (!html_url_ok(b->logo, 0) ||
+	    strncasecmp(b->logo, "mailto:", 7) == 0))
+		b->logo[0] = '\0';
+}
+
+/* s as a double-quoted CSS string: ASCII other than letters, digits and
+ * space becomes a hex escape, so no quote, backslash or line end can end
+ * the string or the rule; UTF-8 (checked when stored) passes as is. */
+static void
+css_string(struct buf *out, const char *s)
+{
+	buf_append_str(out, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x80 || isalnum(c) || c == ' ')
+			buf_append(out, s, 1);
+		else
+			buf_printf(out, "\\%x ", c);
+	}
+	buf_append_str(out, "\"");
+}
+
+void
+web_brand_header_css(struct buf *out, const char *name, const struct brand *b)
+{
+	buf_printf(out, "body::before{content:");
+	css_string(out, name);
+	buf_printf(out, ";display:block;padding:.4rem 1rem .4rem %s;"
+	    "margin-bottom:.5rem;background:%s", b->logo[0] ? "4.6rem" : "1rem",
+	    b->accent);
+	if (b->logo[0]) {
+		buf_append_str(out, " url(");
+		css_string(out, b->logo);
+		buf_append_str(out, ") no-repeat .8rem center/auto 40px");
+	}
+	buf_printf(out, ";color:#fff;font:600 1.15rem/40px system-ui,"
+	    "sans-serif}\n");
 }
 
 void

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/html.h"
+#include "core/mta_maps.h"
 #include "core/list_setting.h"
 #include "core/store_list.h"
 #include "web/layout.h"
@@ -128,5 +129,6 @@ page_list_delete(struct req *r)
 		return;
 	}
 	req_audit(r, "list.delete", "list=%s", r->l.name);
+	(void)mta_maps_refresh(cfg->home, NULL);	/* Postfix forgets it */
 	req_redirect(r, "/admin/d/%s/", r->d.slug);
 }

@@ -3,6 +3,8 @@
 #ifndef LISTD_WEB_PAGES_H
 #define LISTD_WEB_PAGES_H
 
+#include <libxml/tree.h>
+
 #include "web/req.h"
 
 /* page_auth.c */
@@ -55,11 +57,31 @@ void	page_archive_home(struct req *r);
 void	api_districts(struct req *r);
 void	api_lists(struct req *r);
 void	api_list_create(struct req *r);
+void	api_list_remove(struct req *r);
 void	api_members(struct req *r);
 void	api_members_add(struct req *r);
 void	api_member_remove(struct req *r);
 void	api_held(struct req *r);
 void	api_held_decide(struct req *r);
 void	api_runs(struct req *r);
+/* page_site.c: the site administrator's districts */
+void	page_site_districts(struct req *r);
+void	page_site_district_create(struct req *r);
+void	page_site_district(struct req *r);
+void	page_site_district_update(struct req *r);
+void	page_site_district_delete_form(struct req *r);
+void	page_site_district_delete(struct req *r);
+/* page_site_admins.c: district administrators and API tokens */
+void	page_site_admin_add(struct req *r);
+void	page_site_admin_remove(struct req *r);
+void	page_site_admin_password(struct req *r);
+void	page_site_tokens(struct req *r);
+void	page_site_token_create(struct req *r);
+void	page_site_token_revoke(struct req *r);
+/* The administrators of r->d with their forms, appended to main. */
+void	site_admins_section(struct req *r, xmlNodePtr main);
+
+/* metrics.c */
+void	page_metrics(struct req *r);
 
 #endif

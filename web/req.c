@@ -73,6 +73,8 @@ form_add(struct req *r, char *pair)
 	*w = '\0';
 	if (r->n_form == WEB_FORM_MAX)
 		return -1;
+	if (r->form == NULL)	/* not per request: most have no form */
+		r->form = xcalloc(WEB_FORM_MAX, sizeof(*r->form));
 	r->form[r->n_form].name = pair;
 	r->form[r->n_form].value = val;
 	r->n_form++;

@@ -31,7 +31,8 @@ enum need {
 	NEED_MODERATOR,		/* moderator or owner of {l}, or above */
 	NEED_ARCHIVE,		/* {l}'s archive: public, or member or staff */
 	NEED_API_SITE,		/* bearer token for the whole site */
-	NEED_API_DISTRICT	/* bearer token for {d} or the site */
+	NEED_API_DISTRICT,	/* bearer token for {d} or the site */
+	NEED_METRICS		/* loopback, metrics_token or a site token */
 };
 
 #define ROUTE_NO_CSRF	0x1	/* RFC 8058 one-click, bearer-token API */
@@ -60,7 +61,7 @@ struct req {
 	/* request body and form */
 	struct buf		 body;
 	int			 n_form;
-	struct form_field	 form[WEB_FORM_MAX];
+	struct form_field	*form;	/* WEB_FORM_MAX, made by the parse */
 	/* path captures: {*} and {**} in order */
 	int			 n_args;
 	const char		*args[WEB_SEG_MAX];
@@ -89,6 +90,7 @@ struct req {
 	char			 cookie[2][400];
 	char			 disposition[200];
 	int			 cacheable;
+	void			*resp;	/* ready response; borrowed (server.h) */
 };
 
 /* A form field (first of that name) or NULL. Borrowed for the request. */

@@ -11,6 +11,7 @@
 #include "core/xmem.h"
 #include "web/authz.h"
 #include "web/pages.h"
+#include "web/resolvecache.h"
 #include "web/route.h"
 #include "web/session.h"
 #include "web/storecache.h"
@@ -76,6 +77,27 @@ static const struct route routes[] = {
 	{ "POST", API "/lists/{l}/held/{*}", NEED_API_DISTRICT, ROUTE_NO_CSRF,
 	  api_held_decide },
 	{ "GET", API "/runs", NEED_API_DISTRICT, ROUTE_NO_CSRF, api_runs },
+	{ "GET", "/metrics", NEED_METRICS, ROUTE_NO_CSRF, page_metrics },
+	{ "POST", API "/lists/{l}/remove", NEED_API_DISTRICT, ROUTE_NO_CSRF,
+	  api_list_remove },
+	{ "GET", "/admin/districts", NEED_SITE, 0, page_site_districts },
+	{ "POST", "/admin/districts", NEED_SITE, 0, page_site_district_create },
+	{ "GET", "/admin/districts/{d}", NEED_SITE, 0, page_site_district },
+	{ "POST", "/admin/districts/{d}", NEED_SITE, 0,
+	  page_site_district_update },
+	{ "GET", "/admin/districts/{d}/delete", NEED_SITE, 0,
+	  page_site_district_delete_form },
+	{ "POST", "/admin/districts/{d}/delete", NEED_SITE, 0,
+	  page_site_district_delete },
+	{ "POST", "/admin/districts/{d}/admins", NEED_SITE, 0,
+	  page_site_admin_add },
+	{ "POST", "/admin/districts/{d}/admins/remove", NEED_SITE, 0,
+	  page_site_admin_remove },
+	{ "POST", "/admin/districts/{d}/admins/password", NEED_SITE, 0,
+	  page_site_admin_password },
+	{ "GET", "/admin/tokens", NEED_SITE, 0, page_site_tokens },
+	{ "POST", "/admin/tokens", NEED_SITE, 0, page_site_token_create },
+	{ "POST", "/admin/tokens/revoke", NEED_SITE, 0, page_site_token_revoke },
 	{ "GET", D "/login", NEED_PUBLIC, 0, page_district_login_form },
 	{ "POST", D "/login", NEED_PUBLIC, 0, page_district_login },
 };
@@ -142,36 +164,35 @@ path_split(const char *url, struct path_parts *pp)
 	return 0;
 }
 
+/* Does rt's pattern match pp? Compares in place, segment by segment (no
+ * copy: this runs for many rows on every request). */
 static int
 route_match(const struct route *rt, const struct path_parts *pp,
     struct captures *cap)
 {
-	char pat[256];
-	char *p = pat, *slash;
-	int i = 0;
+	const char *p = rt->pattern + 1;
 
 	memset(cap, 0, sizeof(*cap));
-	snprintf(pat, sizeof(pat), "%s", rt->pattern + 1);
-	for (;; i++) {
-		if ((slash = strchr(p, '/')) != NULL)
-			*slash = '\0';
-		if (strcmp(p, "{**}") == 0) {
+	for (int i = 0;; i++) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 4 && strncmp(p, "{**}", 4) == 0) {
 			cap->rest = i;
 			return i < pp->n;
 		}
 		if (i >= pp->n)
 			return 0;
-		if (strcmp(p, "{d}") == 0)
+		if (n == 3 && strncmp(p, "{d}", 3) == 0)
 			cap->slug = pp->seg[i];
-		else if (strcmp(p, "{l}") == 0)
+		else if (n == 3 && strncmp(p, "{l}", 3) == 0)
 			cap->list = pp->seg[i];
-		else if (strcmp(p, "{*}") == 0)
+		else if (n == 3 && strncmp(p, "{*}", 3) == 0)
 			cap->args[cap->n_args++] = pp->seg[i];
-		else if (strcmp(p, pp->seg[i]) != 0)
+		else if (strncmp(p, pp->seg[i], n) != 0 || pp->seg[i][n] != '\0')
 			return 0;
-		if (slash == NULL)
+		if (p[n] == '\0')
 			return i + 1 == pp->n;
-		p = slash + 1;
+		p += n + 1;
 	}
 }
 
@@ -196,6 +217,7 @@ route_find(struct req *r, const struct path_parts *pp, struct captures *cap,
 static enum status
 resolve(struct req *r, const struct captures *cap)
 {
+	struct resolve_stamp stamp;
 	enum status st;
 
 	if ((st = storecache_site(cfg->home, &r->site)) != ST_OK)
@@ -203,17 +225,23 @@ resolve(struct req *r, const struct captures *cap)
 	if (cap->slug == NULL)
 		return ST_OK;
 	if (!model_slug_valid(cap->slug) ||
-	    store_district_get(r->site, cap->slug, &r->d) != ST_OK)
+	    (cap->list && strlen(cap->list) > LIST_NAME_MAX))
+		return ST_NOTFOUND;
+	resolvecache_stamp(cfg->home, cap->slug, &stamp);
+	if (resolvecache_get(&stamp, cap->slug, cap->list, &r->d, &r->l)) {
+		r->has_district = 1;
+		r->has_list = cap->list != NULL;
+		return storecache_district(cfg->home, r->d.slug, &r->ds);
+	}
+	if (store_district_get(r->site, cap->slug, &r->d) != ST_OK)
 		return ST_NOTFOUND;
 	r->has_district = 1;
 	if ((st = storecache_district(cfg->home, r->d.slug, &r->ds)) != ST_OK)
 		return st;
-	if (cap->list == NULL)
-		return ST_OK;
-	if (strlen(cap->list) > LIST_NAME_MAX ||
-	    store_list_get(r->ds, cap->list, &r->l) != ST_OK)
+	if (cap->list && store_list_get(r->ds, cap->list, &r->l) != ST_OK)
 		return ST_NOTFOUND;
-	r->has_list = 1;
+	r->has_list = cap->list != NULL;
+	resolvecache_put(&stamp, &r->d, r->has_list ? &r->l : NULL);
 	return ST_OK;
 }
 
@@ -295,5 +323,6 @@ route_req_free(struct req *r)
 	/* r->site and r->ds belong to this thread's cache (storecache.c). */
 	buf_release(&r->body);
 	buf_release(&r->out);
+	xfree(r->form);
 	xfree(r);
 }

@@ -11,11 +11,13 @@
 
 #include "web/files.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xmem.h"
 #include "web/route.h"
+#include "web/server.h"
 #include "web/web.h"
 
-#define WEB_CONN_MEMORY	(256 * 1024)
+#define WEB_CONN_MEMORY	(32 * 1024)	/* zeroed by MHD per request: keep small */
 #define WEB_CONN_TIMEOUT	30
 #define WEB_CONN_LIMIT		200
 
@@ -67,17 +69,41 @@ add_headers(struct MHD_Response *resp, const struct req *r)
 		    r->disposition);
 }
 
+void *
+server_response_new(const char *data, size_t len, void *r)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)data,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp)
+		add_headers(resp, r);
+	return resp;
+}
+
+void
+server_response_drop(void *resp)
+{
+	MHD_destroy_response(resp);
+}
+
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, struct req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (r->resp) {	/* borrowed from the page cache (files.c) */
+		metrics_http_count(r->http);
+		return MHD_queue_response(conn, (unsigned)r->http, r->resp);
+	}
+
 	resp = MHD_create_response_from_buffer(r->out.len,
 	    r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
 	add_headers(resp, r);
+	metrics_http_count(r->http ? r->http : 500);
 	ret = MHD_queue_response(conn, (unsigned)(r->http ? r->http : 500),
 	    resp);
 	MHD_destroy_response(resp);
@@ -98,6 +124,7 @@ send_too_big(struct MHD_Connection *conn)
 	add_headers(resp, NULL);
 	MHD_add_response_header(resp, "Content-Type", "text/plain");
 	MHD_add_response_header(resp, "Connection", "close");
+	metrics_http_count(status_http(ST_TOOBIG));
 	ret = MHD_queue_response(conn, (unsigned)status_http(ST_TOOBIG), resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -187,16 +214,31 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
+/* Read the configured certificate and key; -1 (logged, naming the file
+ * and the reason) when only one is set or either cannot be read. */
 static int
 load_tls(const struct config *c)
 {
+	const char *what = NULL, *path = NULL;
+
 	if (c->http_tls_cert[0] == '\0' && c->http_tls_key[0] == '\0')
 		return 0;
-	tls_cert_pem = web_file_read(c->http_tls_cert, 1 << 20, NULL);
-	tls_key_pem = web_file_read(c->http_tls_key, 1 << 20, NULL);
-	if (tls_cert_pem == NULL || tls_key_pem == NULL) {
-		log_warnx("web tls cannot read cert=%s key=%s",
-		    c->http_tls_cert, c->http_tls_key);
+	if (c->http_tls_cert[0] == '\0' || c->http_tls_key[0] == '\0') {
+		log_warnx("web tls needs both tls_cert and tls_key");
+		return -1;
+	}
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		log_warnx("web tls: this libmicrohttpd has no TLS support");
+		return -1;
+	}
+	if ((tls_cert_pem = web_file_read(c->http_tls_cert, 1 << 20, NULL))
+	    == NULL)
+		what = "tls_cert", path = c->http_tls_cert;
+	else if ((tls_key_pem = web_file_read(c->http_tls_key, 1 << 20, NULL))
+	    == NULL)
+		what = "tls_key", path = c->http_tls_key;
+	if (what) {
+		log_warn("web tls cannot read %s=%s", what, path);
 		return -1;
 	}
 	web_tls = 1;
@@ -237,6 +279,12 @@ web_start(const struct config *c)
 	    web_tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, tls_key_pem,
 	    MHD_OPTION_END);
+	if (web_daemon == NULL && web_tls) {
+		log_warnx("web cannot start TLS on %s: are tls_cert=%s and "
+		    "tls_key=%s a matching PEM certificate and key?",
+		    c->http_listen, c->http_tls_cert, c->http_tls_key);
+		return -1;
+	}
 	if (web_daemon == NULL) {
 		log_warnx("web cannot listen on %s", c->http_listen);
 		return -1;

@@ -1,6 +1,7 @@
 /* storecache.c - per-thread SQLite handles for the web server: one site
  * handle and a few district handles per thread, released by a pthread key
- * destructor when the thread exits. */
+ * destructor when the thread exits. A district handle whose file was
+ * replaced (listctl district remove + restore) is reopened on its next use. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,6 +82,11 @@ storecache_district(const char *home, const char *slug, struct store **out)
 		struct cached_district *c = &ts->d[i];
 
 		if (c->s && strcmp(c->slug, slug) == 0) {
+			if (store_replaced(c->s)) {
+				/* Restored or removed since: reopen below. */
+				victim = c;
+				break;
+			}
 			c->used = ts->tick;
 			*out = c->s;
 			return ST_OK;

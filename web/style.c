@@ -41,5 +41,10 @@ const char web_style_css[] =
 ".held .body{background:#fafafa;border:1px solid #eee;padding:.6rem;"
 "max-height:20rem;overflow:auto;white-space:pre-wrap;word-break:break-word}\n"
 ".errors li{color:#9b1c1c}\n"
+"form.stack input[type=checkbox]{align-self:flex-start}\n"
+"td form.inline{display:inline-block;margin:0 .3rem .3rem 0}\n"
+"code.secret{display:inline-block;font-size:1.15rem;padding:.4rem .7rem;"
+"background:#f3f4f6;border:1px solid #bbb;border-radius:4px;"
+"word-break:break-all;user-select:all}\n"
 "@media (max-width:40rem){main{padding:.6rem}h1{font-size:1.3rem}"
 "header.top nav{margin-left:0}}\n";

@@ -11,5 +11,8 @@
 int	web_start(const struct config *c);
 /* Stop and join the server threads; safe when never started. */
 void	web_stop(void);
+/* Delete expired sessions and old failed-login records from home's
+ * site.db (logged when any went). For the daemon's maintenance pass. */
+void	web_prune(const char *home);
 
 #endif

@@ -3,7 +3,7 @@
 // a small SMTP sink that keeps the mail it is handed, and polling with a
 // deadline. No mocks: real binaries, real sockets.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, openSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, openSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
@@ -110,4 +110,28 @@ export class Listd {
     if (this.proc) this.proc.kill('SIGTERM');
     if (this.sink) this.sink.close();
   }
+}
+
+// Screenshots of a page at both widths go to tests/artifacts/ (git-ignored).
+export const artifacts = path.join(top, 'tests', 'artifacts');
+export const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+export async function shoot(page, name) {
+  mkdirSync(artifacts, { recursive: true });
+  for (const [kind, vp] of Object.entries(WIDTHS)) {
+    await page.setViewportSize(vp);
+    await page.screenshot({ path: path.join(artifacts, `${name}-${kind}.png`), fullPage: true });
+  }
+  await page.setViewportSize(WIDTHS.desktop);
+}
+
+// Headless Chromium with a fresh profile directory per run.
+export async function launchBrowser(chromium) {
+  return chromium.launchPersistentContext(
+    mkdtempSync(path.join(os.tmpdir(), 'listd-chromium-')), {
+      executablePath: '/usr/bin/chromium',
+      viewport: WIDTHS.desktop,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
 }

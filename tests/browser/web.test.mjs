@@ -6,24 +6,13 @@
 // phone widths go to tests/artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Listd, until } from './harness.mjs';
+import { Listd, launchBrowser, shoot, until } from './harness.mjs';
 
-const artifacts = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../artifacts');
 const PASSWORD = 'correct-horse-battery';
-const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 let d, browser;
-
-async function shoot(page, name) {
-  for (const [kind, vp] of Object.entries(WIDTHS)) {
-    await page.setViewportSize(vp);
-    await page.screenshot({ path: path.join(artifacts, `${name}-${kind}.png`), fullPage: true });
-  }
-  await page.setViewportSize(WIDTHS.desktop);
-}
 
 async function newPage() {
   await browser.clearCookies();   // each test starts signed out
@@ -33,21 +22,13 @@ async function newPage() {
 }
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
   d = new Listd();
   d.ctl('district', 'add', 'north', '--domain', 'north.example.org', '--name', 'North School District');
   const pw = path.join(d.home, 'pw');
   writeFileSync(pw, PASSWORD + '\n');
   d.ctl('admin', 'add', 'admin', '--district', 'north', '--password-file', pw);
   await d.start();
-  // A fresh profile directory per run (the --user-data-dir of the launch).
-  browser = await chromium.launchPersistentContext(
-    mkdtempSync(path.join(os.tmpdir(), 'listd-chromium-')), {
-      executablePath: '/usr/bin/chromium',
-      viewport: WIDTHS.desktop,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+  browser = await launchBrowser(chromium);
 });
 
 after(async () => {
@@ -66,6 +47,7 @@ test('admin signs in, brands the district, creates a list and adds members', asy
   await shoot(page, '02-admin-home');
   await page.goto(d.base + '/admin/d/north/branding');
   await page.fill('input[name=name]', 'North Schools');
+  await page.fill('input[name=logo]', '/d/north/logo.png');
   await page.evaluate(() => { document.querySelector('input[name=accent]').value = '#7a1f3d'; });
   await page.click('button:has-text("Save branding")');
   await page.waitForURL('**/admin/d/north/');
@@ -120,6 +102,14 @@ test('a held post with script is approved and shows in the archive, inert', asyn
   await page.waitForSelector('text=Cakes on Friday');
   assert.equal(await page.locator('script').count(), 0);
   await shoot(page, '08-archive-message');
+  // The district's header band (logo and name) comes from the stylesheet.
+  const band = await page.evaluate(() => {
+    const s = getComputedStyle(document.body, '::before');
+    return { content: s.content, image: s.backgroundImage, bg: s.backgroundColor };
+  });
+  assert.equal(band.content, '"North Schools"');
+  assert.match(band.image, /\/logo\.png/);
+  assert.equal(band.bg, 'rgb(122, 31, 61)');
   await until(() => d.sink.mails.some((m) => m.rcpts.includes('ann@example.org')), 'delivery');
 });
 

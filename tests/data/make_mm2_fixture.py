@@ -11,12 +11,19 @@ as the old server holds it, for the migration tests:
 --style py2 writes the pickle as Python 2's cPickle.dump(dict, fp, 1) does:
 byte strings (py2 str) as SHORT_BINSTRING/BINSTRING, unicode as BINUNICODE.
 --style py3 is Python 3's pickle.dump(dict, fp, protocol=1): every str is
-BINUNICODE. Attribute names and option bits are Mailman 2.1's (Defaults.py)."""
+BINUNICODE. Attribute names and option bits are Mailman 2.1's (Defaults.py).
+
+--bounce-info fills bounce_info with instances of Mailman.Bouncer._BounceInfo
+(a stand-in class registered under that module name, so the pickle's GLOBAL
+names the real class) for the members with bounce history, as a list with
+bounces has; --protocol picks the pickle protocol (Mailman 2.1: 1 or 2)."""
 import argparse
 import io
 import pickle
 import shutil
 import struct
+import sys
+import types
 from pathlib import Path
 
 # Mailman 2.1 Defaults.py user option bits.
@@ -40,6 +47,26 @@ class Py2Pickler(pickle._Pickler):
         self.memoize(obj)
 
     dispatch[bytes] = save_py2str
+
+
+def bounce_class():
+    """Mailman.Bouncer._BounceInfo as Mailman 2.1 defines its attributes."""
+    pkg = sys.modules.setdefault("Mailman", types.ModuleType("Mailman"))
+    mod = sys.modules.setdefault("Mailman.Bouncer", types.ModuleType("Mailman.Bouncer"))
+    pkg.Bouncer = mod
+
+    class _BounceInfo:
+        def __init__(self, member, score, date, noticesleft):
+            self.member = member
+            self.score = score
+            self.date = date
+            self.noticesleft = noticesleft
+            self.lastnotice = (1970, 1, 1)
+            self.cookie = None
+    _BounceInfo.__module__ = "Mailman.Bouncer"
+    _BounceInfo.__qualname__ = "_BounceInfo"
+    mod._BounceInfo = _BounceInfo
+    return _BounceInfo
 
 
 def members(n):
@@ -107,14 +134,22 @@ def build(name, n_members, style):
         "language": {}, "new_member_options": 256, "data_version": 111,
         "welcome_msg": s(""), "host_name": s("lists.bethel.example.org"),
     }
+    if ARGS.bounce_info:
+        info = bounce_class()
+        d["bounce_info"] = {
+            s("member003@example.org"): info(s("member003@example.org"), 5.0,
+                                             (2020, 9, 13), 0),
+            s("member008@example.org"): info(s("member008@example.org"), 1.0,
+                                             (2021, 1, 2), 3),
+        }
     return {s(k): v for k, v in d.items()}
 
 
 def dump(d, style):
     if style == "py3":
-        return pickle.dumps(d, protocol=1)
+        return pickle.dumps(d, protocol=ARGS.protocol)
     f = io.BytesIO()
-    Py2Pickler(f, protocol=1).dump(d)
+    Py2Pickler(f, protocol=ARGS.protocol).dump(d)
     return f.getvalue()
 
 
@@ -166,6 +201,8 @@ def main():
     ap.add_argument("--members", type=int, default=50)
     ap.add_argument("--style", choices=("py2", "py3"), default="py2")
     ap.add_argument("--mbox")
+    ap.add_argument("--bounce-info", action="store_true")
+    ap.add_argument("--protocol", type=int, choices=(0, 1, 2), default=1)
     ARGS = ap.parse_args()
     out = Path(ARGS.out)
     lst = out / "lists" / ARGS.name

@@ -18,9 +18,9 @@ EDGE = CORPUS / "edge-cases"
 TO = "parents@bethel.example.org"
 
 
-def make_fixture(out, style="py2", mbox=None, members=50):
+def make_fixture(out, style="py2", mbox=None, members=50, extra=()):
     args = ["/usr/bin/python3", str(FIXTURE), str(out), "--style", style,
-            "--members", str(members)]
+            "--members", str(members), *extra]
     if mbox:
         args += ["--mbox", str(mbox)]
     subprocess.run(args, check=True)
@@ -180,6 +180,47 @@ def test_mm2_hostile_pickles_store_nothing(bethel, tmp_path):
         assert rc == 65, f"{name}: exit {rc} {err}"
         assert "config.pck" in err and "listctl: migrate mailman2" in err, name
         assert "AddressSanitizer" not in err and "runtime error" not in err
+    assert not victim.exists()
+    assert bethel.run("list", "show", TO)[0] == 67
+
+
+@pytest.mark.parametrize("style,protocol", [("py3", "2"), ("py3", "0"), ("py2", "1"),
+                                            ("py2", "2")])
+def test_mm2_bounce_info_records_migrate(bethel, tmp_path, style, protocol):
+    """A list with bounce history: bounce_info holds Mailman.Bouncer._BounceInfo
+    instances (GLOBAL + NEWOBJ/REDUCE + BUILD, a shared lastnotice tuple).
+    They are read as data, reported, and the list migrates like any other."""
+    d = make_fixture(tmp_path / "mm", style=style,
+                     extra=("--bounce-info", "--protocol", protocol))
+    assert b"Mailman.Bouncer\n_BounceInfo" in (d / "config.pck").read_bytes()
+    doc = bethel.json("migrate", "mailman2", d, "--to", TO, "--no-archive")
+    assert doc["list_created"] and doc["members_added"] == 52
+    row = report(doc, "bounce_info")[0]
+    assert not row["mapped"] and row["result"].startswith("2 members had bounce records")
+    m = members(bethel)
+    assert m["member003@example.org"]["mode"] == "nomail"     # disabled by bounces
+    assert m["member008@example.org"]["mode"] == "regular"    # a score only
+    again = bethel.json("migrate", "mailman2", d, "--to", TO, "--no-archive")
+    assert not again["changed"]
+
+
+def test_mm2_other_classes_stay_refused(bethel, tmp_path):
+    d = make_fixture(tmp_path / "mm", style="py3", extra=("--bounce-info", "--protocol", "2"))
+    pck = d / "config.pck"
+    good = pck.read_bytes()
+    victim = tmp_path / "pwned"
+    cases = {
+        "other class": good.replace(b"Mailman.Bouncer\n_BounceInfo", b"Mailman.Bouncer\n_BounceInfX"),
+        "os.system": good.replace(b"cMailman.Bouncer\n_BounceInfo\n",
+                                  b"cos\nsystem\n", 1),
+        "reduce call": b"(dS'x'\nccopy_reg\n_reconstructor\n(cposix\nsystem\nS'touch "
+                       + str(victim).encode() + b"'\nNtRs.",
+    }
+    for name, data in cases.items():
+        pck.write_bytes(data)
+        rc, out, err = bethel.run("migrate", "mailman2", d, "--to", TO, "--no-archive")
+        assert rc == 65, f"{name}: exit {rc} {err}"
+        assert "refused" in err and "config.pck" in err, (name, err)
     assert not victim.exists()
     assert bethel.run("list", "show", TO)[0] == 67
 

@@ -1,8 +1,10 @@
 /* test_pickle.c - the pickle and Python-literal readers (core/pickle.c,
  * core/pylit.c) on hand-made bytes: the values Mailman 2.1 writes, the
  * memo, and hostile input (every truncation, every byte changed, refused
- * opcodes, huge lengths, cycles, deep nesting). Run under ASan by make
- * check-asan, so "no crash" includes no memory error. */
+ * opcodes, huge lengths, cycles, deep nesting), and Mailman's
+ * _BounceInfo records read as data in each form Python writes them (and
+ * every way of abusing that). Run under ASan by make check-asan, so "no
+ * crash" includes no memory error. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -135,6 +137,120 @@ test_pickle_refuses_code(void **state)
 	EXPECT("(o.", ST_DATA, "OBJ");
 	EXPECT("\x80\x02N\x81.", ST_DATA, "NEWOBJ");
 	EXPECT("\x80\x04N.", ST_DATA, "protocol 4");
+}
+
+/* The forms Python writes an instance of Mailman.Bouncer._BounceInfo
+ * (score 3) in: protocol 2 NEWOBJ (python3), protocols 0 and 1 through
+ * copy_reg._reconstructor (python3), and Python 2's old-style class (OBJ
+ * in protocols 1-2, INST in protocol 0). */
+static const struct { const char *name; const char *data; size_t len; }
+    bounce_forms[] = {
+#define FORM(n, lit) { n, lit, sizeof(lit) - 1 }
+	FORM("newobj", "\x80\x02" "cMailman.Bouncer\n_BounceInfo\nq\x00)\x81q\x01"
+	    "}q\x02X\x05\x00\x00\x00scoreq\x03K\x03sb."),
+	FORM("reduce-0", "ccopy_reg\n_reconstructor\np0\n(cMailman.Bouncer\n"
+	    "_BounceInfo\np1\nc__builtin__\nobject\np2\nNtp3\nRp4\n(dp5\n"
+	    "Vscore\np6\nI3\nsb."),
+	FORM("reduce-1", "ccopy_reg\n_reconstructor\nq\x00(cMailman.Bouncer\n"
+	    "_BounceInfo\nq\x01" "c__builtin__\nobject\nq\x02Ntq\x03Rq\x04}q\x05"
+	    "X\x05\x00\x00\x00scoreq\x06K\x03sb."),
+	FORM("obj", "(cMailman.Bouncer\n_BounceInfo\nq\x01o}U\x05scoreK\x03sb."),
+	FORM("inst", "(iMailman.Bouncer\n_BounceInfo\n(dS'score'\nI3\nsb."),
+#undef FORM
+};
+
+static void
+test_pickle_reads_bounce_info_records_as_data(void **state)
+{
+	struct pyval *v;
+	const struct pyval *st;
+	char err[300];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(bounce_forms) / sizeof(bounce_forms[0]);
+	    k++) {
+		if (load(bounce_forms[k].data, bounce_forms[k].len, &v, err)
+		    != ST_OK)
+			fail_msg("%s: %s", bounce_forms[k].name, err);
+		assert_int_equal(v->kind, PYVAL_DICT);
+		assert_true(v->is_global);
+		assert_string_equal(pyval_dict_get(v, "__class__")->s,
+		    "Mailman.Bouncer._BounceInfo");
+		st = pyval_dict_get(v, "__state__");
+		assert_non_null(st);
+		assert_int_equal(pyval_dict_get(st, "score")->i, 3);
+		pyval_unref(v);
+	}
+}
+
+/* One tuple object shared through the memo (as Mailman shares its
+ * ZEROHOUR_PLUSONEDAY between records) is read as equal copies; a shared
+ * list is still refused. */
+static void
+test_pickle_copies_shared_tuples(void **state)
+{
+	static const char shared[] = "(K\x01K\x02tq\x00" "0]q\x01"
+	    "(h\x00h\x00h\x00(h\x00tq\x02" "e.";
+	struct pyval *v;
+	char err[300];
+
+	(void)state;
+	assert_int_equal(load(shared, sizeof(shared) - 1, &v, err), ST_OK);
+	assert_int_equal(v->kind, PYVAL_LIST);
+	assert_int_equal(v->n, 4);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(v->items[k]->kind, PYVAL_TUPLE);
+		assert_int_equal(v->items[k]->items[1]->i, 2);
+	}
+	assert_ptr_not_equal(v->items[0], v->items[1]);
+	assert_int_equal(v->items[3]->items[0]->items[0]->i, 1);
+	pyval_unref(v);
+	EXPECT("]q\x00(h\x00h\x00t.", ST_DATA, "two containers");
+}
+
+static void
+test_pickle_refuses_other_classes_and_misuse(void **state)
+{
+	char longname[300];
+	size_t n = 0;
+
+	(void)state;
+	EXPECT("c__builtin__\neval\n(S'1'\ntR.", ST_DATA, "__builtin__.eval");
+	EXPECT("cposix\nsystem\n.", ST_DATA, "GLOBAL");
+	EXPECT("(iMailman.MailList\nMailList\n.", ST_DATA, "INST");
+	/* A helper may be named, never called on anything but a record. */
+	EXPECT("ccopy_reg\n_reconstructor\n(c__builtin__\nobject\n"
+	    "c__builtin__\nobject\nNtR.", ST_DATA, "REDUCE");
+	EXPECT("c__builtin__\nobject\n)R.", ST_DATA, "REDUCE");
+	/* A string with a class's name is not a class. */
+	EXPECT("ccopy_reg\n_reconstructor\n(S'Mailman.Bouncer._BounceInfo'\n"
+	    "tR.", ST_DATA, "REDUCE");
+	EXPECT("\x80\x02S'Mailman.Bouncer._BounceInfo'\n)\x81.", ST_DATA,
+	    "NEWOBJ on a str");
+	EXPECT("\x80\x02" "c__builtin__\nobject\n)\x81.", ST_DATA, "NEWOBJ");
+	EXPECT("\x80\x02" "cMailman.Bouncer\n_BounceInfo\nN\x81.", ST_DATA,
+	    "NEWOBJ");
+	EXPECT("(S'x'\no.", ST_DATA, "OBJ without a data class");
+	/* BUILD only on a new instance, once, with a dict. */
+	EXPECT("}}b.", ST_DATA, "BUILD on a dict that is not a new instance");
+	EXPECT("(cMailman.Bouncer\n_BounceInfo\no]b.", ST_DATA,
+	    "BUILD with a list state");
+	EXPECT("(cMailman.Bouncer\n_BounceInfo\no}b}b.", ST_DATA,
+	    "not a new instance");
+	EXPECT("(cMailman.Bouncer\n_BounceInfo\no(}]tb.", ST_DATA,
+	    "BUILD with a tuple state");
+	/* The state holding the instance itself. */
+	EXPECT("(cMailman.Bouncer\n_BounceInfo\noq\x00}q\x01U\x01xh\x00sb.",
+	    ST_DATA, "cycle");
+	EXPECT("cMailman.Bouncer\x01\n_BounceInfo\n.", ST_DATA,
+	    "Mailman.Bouncer?._BounceInfo");
+	EXPECT("cMailman.Bouncer\n_BounceInfo", ST_DATA, "truncated");
+	longname[n++] = 'c';
+	for (int k = 0; k < 200; k++)
+		longname[n++] = 'A';
+	memcpy(longname + n, "\nB\n.", 4);
+	n += 4;
+	expect_error(longname, n, ST_DATA, "too long");
 }
 
 static void
@@ -271,6 +387,9 @@ main(void)
 		cmocka_unit_test(test_pickle_every_byte_changed_never_crashes),
 		cmocka_unit_test(test_pickle_refuses_code),
 		cmocka_unit_test(test_pickle_hostile_shapes),
+		cmocka_unit_test(test_pickle_reads_bounce_info_records_as_data),
+		cmocka_unit_test(test_pickle_refuses_other_classes_and_misuse),
+		cmocka_unit_test(test_pickle_copies_shared_tuples),
 		cmocka_unit_test(test_pylit_reads_config_list),
 		cmocka_unit_test(test_pylit_hostile),
 		cmocka_unit_test(test_pylit_json),
