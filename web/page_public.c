@@ -12,8 +12,10 @@
 #include "core/store_list.h"
 #include "core/store_member.h"
 #include "core/subscribe.h"
+#include "core/store_roster.h"
 #include "core/token.h"
 #include "core/unsub.h"
+#include "generator/source.h"
 #include "web/layout.h"
 #include "web/pages.h"
 #include "web/session.h"
@@ -55,6 +57,23 @@ directory_row(const struct list *l, void *arg)
 	return 0;
 }
 
+/* Where the district signs its staff in with the directory password
+ * (login=yes in its source settings), say so under its lists. */
+static void
+directory_sign_in_link(struct req *r, xmlNodePtr main)
+{
+	struct roster_source_conf conf;
+	char on[8], href[SLUG_MAX + 16];
+
+	if (store_roster_source_get(r->ds, &conf) != ST_OK ||
+	    source_setting(&conf, "login", on, sizeof(on)) == NULL ||
+	    strcmp(on, "yes") != 0)
+		return;
+	snprintf(href, sizeof(href), "/d/%s/login", r->d.slug);
+	html_link(html_el(main, "p", NULL), href,
+	    "Staff: sign in with your district account");
+}
+
 void
 page_directory(struct req *r)
 {
@@ -67,6 +86,7 @@ page_directory(struct req *r)
 	doc = page_new(r, title, &main);
 	w.el = html_el(main, "ul", NULL);
 	(void)store_list_each(r->ds, directory_row, &w);
+	directory_sign_in_link(r, main);
 	page_end(r, doc);
 }
 

@@ -142,6 +142,9 @@ def test_district_without_directory_sign_in(ldsite):
     srv, d = ldsite
     _, r = dlogin(d.http_port, "ann", district="south")
     assert r.status == 404 and "no directory sign-in" in r.text
+    # The public list directory points staff to the sign-in that exists.
+    assert 'href="/d/north/login"' in Web(d.http_port).get("/d/north/").text
+    assert "/d/south/login" not in Web(d.http_port).get("/d/south/").text
     # Local district admins still sign in at /login.
     assert Web(d.http_port).login("south-admin").status == 303
 
