@@ -45,7 +45,11 @@ exim_private() {
 	[ "${1:-}" = --test ] && [ "$(id -u)" = 0 ] || return 0
 	[ -x /usr/sbin/exim4 ] || [ -x "$EXIM_ROOT/usr/sbin/exim4" ] && return 0
 	d=$(mktemp -d)
-	if (cd "$d" && apt-get download exim4-daemon-light >/dev/null 2>&1 &&
+	# A fresh machine may have no package lists yet: update once and retry.
+	(cd "$d" && apt-get download exim4-daemon-light >/dev/null 2>&1) ||
+	    { apt-get update -q >/dev/null 2>&1 || true
+	      (cd "$d" && apt-get download exim4-daemon-light >/dev/null 2>&1); } || true
+	if (cd "$d" && ls exim4-daemon-light_*.deb >/dev/null 2>&1 &&
 	    mkdir -p "$EXIM_ROOT" && dpkg -x exim4-daemon-light_*.deb "$EXIM_ROOT"); then
 		echo "listd: exim4 unpacked in $EXIM_ROOT for the Exim tests"
 	else
@@ -53,9 +57,8 @@ exim_private() {
 	fi
 	rm -rf "$d"
 }
-exim_private "${1:---build}"
-
 if [ -z "$missing" ]; then
+	exim_private "${1:---build}"
 	browser_npm "${1:---build}"
 	exit 0
 fi
@@ -87,4 +90,5 @@ case "$missing" in *mariadb-server*|*slapd*)
 esac
 apt-get install -y -q --no-install-recommends$missing >/dev/null
 [ -z "$policy" ] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+exim_private "${1:---build}"
 browser_npm "${1:---build}"
