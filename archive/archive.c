@@ -13,6 +13,7 @@
 #include "archive/render_feed.h"
 #include "archive/render_index.h"
 #include "archive/render_message.h"
+#include "archive/render_pool.h"
 #include "archive/render_thread.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -184,14 +185,17 @@ static enum status
 render_threads(struct render_ctx *r, const struct list *l)
 {
 	struct id_set threads = { 0 };
+	int n = 0;
 	enum status st;
 
 	st = store_archive_each_msg(r->s, l->id, collect_thread, &threads);
 	if (threads.n > 0)
 		qsort(threads.v, (size_t)threads.n, sizeof(int64_t), cmp_id);
-	for (int i = 0; i < threads.n && st == ST_OK; i++)
-		if (i == 0 || threads.v[i] != threads.v[i - 1])
-			st = render_thread(r, threads.v[i]);
+	for (int i = 0; i < threads.n; i++)	/* each thread once */
+		if (i == 0 || threads.v[i] != threads.v[n - 1])
+			threads.v[n++] = threads.v[i];
+	if (st == ST_OK)
+		st = render_pool_run(r, threads.v, n, render_thread);
 	xfree(threads.v);
 	return st;
 }
@@ -206,9 +210,8 @@ archive_render_all(struct store *s, const struct list *l)
 	if ((st = render_open(&r, s, l)) != ST_OK ||
 	    (st = store_archive_each_msg(s, l->id, collect_msg, &ids)) != ST_OK)
 		goto out;
-	for (int i = 0; i < ids.n && st == ST_OK; i++)
-		st = render_message(&r, ids.v[i]);
-	if (st != ST_OK || (st = render_threads(&r, l)) != ST_OK ||
+	if ((st = render_pool_run(&r, ids.v, ids.n, render_message)) != ST_OK ||
+	    (st = render_threads(&r, l)) != ST_OK ||
 	    (st = store_archive_each_month(s, l->id, render_month_cb, &r))
 	    != ST_OK || (st = render_list_index(&r)) != ST_OK ||
 	    (st = render_feed(&r)) != ST_OK)
@@ -284,6 +287,12 @@ archive_rebuild(struct store *s, const struct list *l)
 out:
 	xfree(hl.h);
 	return st;
+}
+
+unsigned long
+archive_pages_rendered(void)
+{
+	return render_pages_written();
 }
 
 char *

@@ -49,6 +49,10 @@ struct archive_import_result {
 enum status	archive_import(struct store *s, const struct list *l,
 		    const char *path, struct archive_import_result *res);
 
+/* Archive pages written to the page cache by this process so far (any
+ * thread), for metrics. */
+unsigned long	archive_pages_rendered(void);
+
 /* Make an FTS5 query of free text: each word quoted, so user input can
  * never be FTS5 syntax. NULL when there is no word. Caller frees. */
 char		*archive_search_query(const char *text);

@@ -2,6 +2,7 @@
  * frame, atomic writes, authors, dates and body text with folded quotes.
  * Markup only through core/html.c. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -26,6 +27,9 @@
 	"article{border-top:1px solid #ccc;padding:.4em 0}" \
 	"details{color:#666}.meta{color:#555;font-size:.9em}" \
 	"img{max-width:100%}@media(max-width:40em){td.d{display:none}}\n"
+
+/* Pages written, any thread: a counter for metrics, nothing else. */
+static atomic_ulong pages_written;
 
 static void	 text_block(struct render_ctx *, xmlNodePtr, const char *,
 		    size_t);
@@ -60,6 +64,8 @@ render_open(struct render_ctx *r, struct store *s, const struct list *l)
 		    l->name);
 		return ST_TEMP;
 	}
+	/* One snapshot for all the pages: no lock per statement. */
+	r->in_read_txn = store_read_begin(s) == ST_OK;
 	if (store_archive_html_as_text(s, l->id, &r->html_as_text) != ST_OK)
 		return ST_TEMP;
 	css = xasprintf("%s/style.css", r->root);
@@ -73,6 +79,8 @@ render_open(struct render_ctx *r, struct store *s, const struct list *l)
 void
 render_close(struct render_ctx *r)
 {
+	if (r->in_read_txn)
+		store_read_end(r->s);
 	xfree(r->root);
 	xfree(r->dir);
 	buf_release(&r->out);
@@ -208,8 +216,17 @@ render_write(struct render_ctx *r, const char *relpath, xmlDocPtr doc)
 	xmlFreeDoc(doc);
 	if (st != ST_OK)
 		return st;
-	return render_write_page(r->dir, relpath, r->out.data ? r->out.data :
+	st = render_write_page(r->dir, relpath, r->out.data ? r->out.data :
 	    "", r->out.len);
+	if (st == ST_OK)
+		atomic_fetch_add_explicit(&pages_written, 1, memory_order_relaxed);
+	return st;
+}
+
+unsigned long
+render_pages_written(void)
+{
+	return atomic_load_explicit(&pages_written, memory_order_relaxed);
 }
 
 /* Copy of s with every "@" between address characters shown as " (at) ". */

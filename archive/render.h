@@ -29,6 +29,7 @@ struct render_ctx {
 	char			*dir;		/* root/<list> */
 	int			 is_public;	/* obfuscate addresses */
 	int			 html_as_text;
+	int			 in_read_txn;	/* render_open began one */
 	struct buf		 out;
 };
 
@@ -53,6 +54,8 @@ enum status	render_write_bytes(const char *dir, const char *relpath,
  * touched; any other is replaced atomically (render_write_bytes). */
 enum status	render_write_page(const char *dir, const char *relpath,
 		    const char *data, size_t len);
+/* Pages render_write() wrote (new or changed) in this process so far. */
+unsigned long	render_pages_written(void);
 /* Author as "Name <addr>", the address obfuscated for public archives. */
 void		render_author(struct render_ctx *r, xmlNodePtr parent,
 		    const char *name, const char *addr);
