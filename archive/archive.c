@@ -200,25 +200,48 @@ render_threads(struct render_ctx *r, const struct list *l)
 	return st;
 }
 
+/* Every page of r's list, then the archive home. */
+static enum status
+render_every(struct render_ctx *r)
+{
+	struct id_set ids = { 0 };
+	enum status st;
+
+	if ((st = store_archive_each_msg(r->s, r->l->id, collect_msg, &ids))
+	    != ST_OK)
+		goto out;
+	if ((st = render_pool_run(r, ids.v, ids.n, render_message)) != ST_OK ||
+	    (st = render_threads(r, r->l)) != ST_OK ||
+	    (st = store_archive_each_month(r->s, r->l->id, render_month_cb, r))
+	    != ST_OK || (st = render_list_index(r)) != ST_OK ||
+	    (st = render_feed(r)) != ST_OK)
+		goto out;
+	st = render_home(r);
+out:
+	xfree(ids.v);
+	return st;
+}
+
 enum status
 archive_render_all(struct store *s, const struct list *l)
 {
 	struct render_ctx r;
-	struct id_set ids = { 0 };
 	enum status st;
 
-	if ((st = render_open(&r, s, l)) != ST_OK ||
-	    (st = store_archive_each_msg(s, l->id, collect_msg, &ids)) != ST_OK)
-		goto out;
-	if ((st = render_pool_run(&r, ids.v, ids.n, render_message)) != ST_OK ||
-	    (st = render_threads(&r, l)) != ST_OK ||
-	    (st = store_archive_each_month(s, l->id, render_month_cb, &r))
-	    != ST_OK || (st = render_list_index(&r)) != ST_OK ||
-	    (st = render_feed(&r)) != ST_OK)
-		goto out;
-	st = render_home(&r);
-out:
-	xfree(ids.v);
+	if ((st = render_open(&r, s, l)) == ST_OK)
+		st = render_every(&r);
+	render_close(&r);
+	return st;
+}
+
+enum status
+archive_export(struct store *s, const struct list *l, const char *dir)
+{
+	struct render_ctx r;
+	enum status st;
+
+	if ((st = render_open_at(&r, s, l, dir)) == ST_OK)
+		st = render_every(&r);
 	render_close(&r);
 	return st;
 }

@@ -57,8 +57,10 @@ pool_thread(void *arg)
 		    store_slug(p->first->s));
 		return NULL;	/* the caller's thread does the rest */
 	}
-	if (render_open(&r, s, p->first->l) == ST_OK)
+	if (render_open_at(&r, s, p->first->l, p->first->root) == ST_OK) {
+		r.write_att = p->first->write_att;
 		pool_work(p, &r);
+	}
 	render_close(&r);
 	store_close(s);
 	return NULL;
