@@ -268,3 +268,16 @@ def test_netscape_separators_and_a_bom_are_read(arc, tmp_path):
     bom = tmp_path / "bom.mbox"
     bom.write_bytes(b"\xef\xbb\xbf" + (text.encode() if isinstance(text, str) else text))
     assert arc.json("archive", "import", LIST, bom)["read"] == 1
+
+
+def test_import_that_cannot_store_messages_indexes_nothing(arc, tmp_path):
+    box = tmp_path / "a.mbox"
+    box.write_text(mbox(mail("w1@x", "One", "one"), mail("w2@x", "Two", "two")))
+    msgs = arc.home / "districts" / "d1" / "messages"
+    if msgs.exists():
+        msgs.rmdir()
+    msgs.write_text("not a directory")    # every raw write fails
+    rc, _, err = arc.run("archive", "import", LIST, box)
+    assert rc == 75 and "import stopped" in err
+    msgs.unlink()
+    assert arc.json("archive", "import", LIST, box)["added"] == 2   # nothing was half-done
