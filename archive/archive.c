@@ -50,13 +50,20 @@ collect_msg(const struct arc_msg *m, void *ctx)
 	return 0;
 }
 
+struct month_walk {
+	struct render_ctx	*r;
+	enum status		 st;	/* the first failure stops the walk */
+};
+
 static int
 render_month_cb(const char *month, int64_t n, void *ctx)
 {
-	struct render_ctx *r = ctx;
+	struct month_walk *mw = ctx;
 
 	(void)n;
-	return render_month(r, month) != ST_OK || render_mbox(r, month) != ST_OK;
+	if ((mw->st = render_month(mw->r, month)) == ST_OK)
+		mw->st = render_mbox(mw->r, month);
+	return mw->st != ST_OK;
 }
 
 /* Month views regrouped after a merge; the month mboxes do not depend on
@@ -205,6 +212,7 @@ static enum status
 render_every(struct render_ctx *r)
 {
 	struct id_set ids = { 0 };
+	struct month_walk mw = { .r = r, .st = ST_OK };
 	enum status st;
 
 	if ((st = store_archive_each_msg(r->s, r->l->id, collect_msg, &ids))
@@ -212,8 +220,9 @@ render_every(struct render_ctx *r)
 		goto out;
 	if ((st = render_pool_run(r, ids.v, ids.n, render_message)) != ST_OK ||
 	    (st = render_threads(r, r->l)) != ST_OK ||
-	    (st = store_archive_each_month(r->s, r->l->id, render_month_cb, r))
-	    != ST_OK || (st = render_list_index(r)) != ST_OK ||
+	    (st = store_archive_each_month(r->s, r->l->id, render_month_cb,
+	    &mw)) != ST_OK || (st = mw.st) != ST_OK ||
+	    (st = render_list_index(r)) != ST_OK ||
 	    (st = render_feed(r)) != ST_OK)
 		goto out;
 	st = render_home(r);
