@@ -13,6 +13,7 @@
 #include "archive/render_feed.h"
 #include "archive/render_index.h"
 #include "archive/render_message.h"
+#include "archive/render_pool.h"
 #include "archive/render_thread.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -49,13 +50,20 @@ collect_msg(const struct arc_msg *m, void *ctx)
 	return 0;
 }
 
+struct month_walk {
+	struct render_ctx	*r;
+	enum status		 st;	/* the first failure stops the walk */
+};
+
 static int
 render_month_cb(const char *month, int64_t n, void *ctx)
 {
-	struct render_ctx *r = ctx;
+	struct month_walk *mw = ctx;
 
 	(void)n;
-	return render_month(r, month) != ST_OK || render_mbox(r, month) != ST_OK;
+	if ((mw->st = render_month(mw->r, month)) == ST_OK)
+		mw->st = render_mbox(mw->r, month);
+	return mw->st != ST_OK;
 }
 
 /* Month views regrouped after a merge; the month mboxes do not depend on
@@ -184,15 +192,42 @@ static enum status
 render_threads(struct render_ctx *r, const struct list *l)
 {
 	struct id_set threads = { 0 };
+	int n = 0;
 	enum status st;
 
 	st = store_archive_each_msg(r->s, l->id, collect_thread, &threads);
 	if (threads.n > 0)
 		qsort(threads.v, (size_t)threads.n, sizeof(int64_t), cmp_id);
-	for (int i = 0; i < threads.n && st == ST_OK; i++)
-		if (i == 0 || threads.v[i] != threads.v[i - 1])
-			st = render_thread(r, threads.v[i]);
+	for (int i = 0; i < threads.n; i++)	/* each thread once */
+		if (i == 0 || threads.v[i] != threads.v[n - 1])
+			threads.v[n++] = threads.v[i];
+	if (st == ST_OK)
+		st = render_pool_run(r, threads.v, n, render_thread);
 	xfree(threads.v);
+	return st;
+}
+
+/* Every page of r's list, then the archive home. */
+static enum status
+render_every(struct render_ctx *r)
+{
+	struct id_set ids = { 0 };
+	struct month_walk mw = { .r = r, .st = ST_OK };
+	enum status st;
+
+	if ((st = store_archive_each_msg(r->s, r->l->id, collect_msg, &ids))
+	    != ST_OK)
+		goto out;
+	if ((st = render_pool_run(r, ids.v, ids.n, render_message)) != ST_OK ||
+	    (st = render_threads(r, r->l)) != ST_OK ||
+	    (st = store_archive_each_month(r->s, r->l->id, render_month_cb,
+	    &mw)) != ST_OK || (st = mw.st) != ST_OK ||
+	    (st = render_list_index(r)) != ST_OK ||
+	    (st = render_feed(r)) != ST_OK)
+		goto out;
+	st = render_home(r);
+out:
+	xfree(ids.v);
 	return st;
 }
 
@@ -200,22 +235,22 @@ enum status
 archive_render_all(struct store *s, const struct list *l)
 {
 	struct render_ctx r;
-	struct id_set ids = { 0 };
 	enum status st;
 
-	if ((st = render_open(&r, s, l)) != ST_OK ||
-	    (st = store_archive_each_msg(s, l->id, collect_msg, &ids)) != ST_OK)
-		goto out;
-	for (int i = 0; i < ids.n && st == ST_OK; i++)
-		st = render_message(&r, ids.v[i]);
-	if (st != ST_OK || (st = render_threads(&r, l)) != ST_OK ||
-	    (st = store_archive_each_month(s, l->id, render_month_cb, &r))
-	    != ST_OK || (st = render_list_index(&r)) != ST_OK ||
-	    (st = render_feed(&r)) != ST_OK)
-		goto out;
-	st = render_home(&r);
-out:
-	xfree(ids.v);
+	if ((st = render_open(&r, s, l)) == ST_OK)
+		st = render_every(&r);
+	render_close(&r);
+	return st;
+}
+
+enum status
+archive_export(struct store *s, const struct list *l, const char *dir)
+{
+	struct render_ctx r;
+	enum status st;
+
+	if ((st = render_open_at(&r, s, l, dir)) == ST_OK)
+		st = render_every(&r);
 	render_close(&r);
 	return st;
 }

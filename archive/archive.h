@@ -49,6 +49,19 @@ struct archive_import_result {
 enum status	archive_import(struct store *s, const struct list *l,
 		    const char *path, struct archive_import_result *res);
 
+/* Attachment rel ("att/<hash prefix>/<n>-<name>", as the message page
+ * links it) of list l, decoded from the raw message. ST_NOTFOUND when rel
+ * names no attachment of l (malformed, unknown message, wrong number or
+ * name). On ST_OK the caller frees *data with xfree(). */
+enum status	archive_attachment_get(struct store *s, const struct list *l,
+		    const char *rel, char **data, size_t *len);
+/* Write every page of l, and its attachments as files, under dir (dir/
+ * style.css, dir/index.html, dir/<list>/...): a tree a plain web server can
+ * serve. The page cache is left alone. ST_TEMP/ST_NOSPACE when writing
+ * fails. */
+enum status	archive_export(struct store *s, const struct list *l,
+		    const char *dir);
+
 /* Make an FTS5 query of free text: each word quoted, so user input can
  * never be FTS5 syntax. NULL when there is no word. Caller frees. */
 char		*archive_search_query(const char *text);

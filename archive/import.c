@@ -1,23 +1,23 @@
 /* import.c - bring an existing archive in from an mbox file (mboxrd as in
  * public-inbox exports, mboxo, Mailman 2 pipermail and Mailman 3 exports).
- * Messages are written to messages/ in batches: files first, one syncfs()
- * per batch, then the batch's index transaction commits, so the index never
- * names a message that is not durably on disk. Idempotent: a message the
+ * Messages are written to messages/ in batches: files first (by a writer
+ * thread, while this one parses and indexes), one syncfs() per batch once
+ * the writer is drained, then the batch's index transaction commits, so the
+ * index never names a message that is not durably on disk. Idempotent: a message the
  * list already holds (same bytes) is skipped. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "archive/import_writer.h"
 #include "archive/index.h"
-#include "archive/render.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/msgstore.h"
-#include "core/spool.h"
 #include "core/xmem.h"
 
 #define IMPORT_BATCH	2000
@@ -30,35 +30,23 @@ struct importer {
 	long				 msg_line;	/* line of its From_ */
 	int				 in_batch;
 	int				 too_big;
+	struct import_writer		*writer;	/* NULL: write here */
 };
 
-static enum status	put_raw(struct store *, const char *, size_t, char *);
+static enum status	put_raw(struct importer *, const char *, size_t, char *);
 static enum status	flush_msg(struct importer *);
 static enum status	batch_end(struct importer *);
 
-/* Write raw into messages/ unless there already (no fsync: see batch_end). */
+/* Hash raw and have it written into messages/ (by the writer thread when
+ * there is one); no fsync: see batch_end. */
 static enum status
-put_raw(struct store *s, const char *raw, size_t len, char *hash)
+put_raw(struct importer *im, const char *raw, size_t len, char *hash)
 {
-	char *path, *dir, *tmp;
-	enum status st;
-
 	msgstore_hash(raw, len, hash);
-	if ((path = msgstore_path(store_dir(s), hash)) == NULL)
-		return ST_INTERNAL;
-	if (access(path, F_OK) == 0) {
-		xfree(path);
-		return ST_OK;
-	}
-	tmp = xstrdup(path);
-	dir = xstrdup(dirname(tmp));
-	xfree(tmp);
-	st = spool_mkdirs(dir) == -1 ? ST_TEMP : ST_OK;
-	if (st == ST_OK)
-		st = render_write_bytes(dir, path + strlen(dir) + 1, raw, len);
-	xfree(dir);
-	xfree(path);
-	return st;
+	if (im->writer == NULL)
+		return import_writer_put_raw(store_dir(im->s), hash, raw, len);
+	import_writer_put(im->writer, hash, raw, len);
+	return ST_OK;
 }
 
 /* Commit the batch's index rows once its files are on disk. */
@@ -68,9 +56,17 @@ batch_end(struct importer *im)
 	char *dir;
 	int fd;
 
+	enum status st;
+
 	if (im->in_batch == 0)
 		return ST_OK;
 	im->in_batch = 0;
+	if (im->writer && (st = import_writer_drain(im->writer)) != ST_OK) {
+		log_warnx("archive import write district=%s status=%s",
+		    store_slug(im->s), status_name(st));
+		store_rollback(im->s);
+		return st;
+	}
 	dir = xasprintf("%s/messages", store_dir(im->s));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	xfree(dir);
@@ -119,7 +115,7 @@ flush_msg(struct importer *im)
 		note_bad(im);
 		return ST_OK;
 	}
-	if ((st = put_raw(im->s, raw, len, hash)) != ST_OK)
+	if ((st = put_raw(im, raw, len, hash)) != ST_OK)
 		return st;
 	if (im->in_batch == 0 && (st = store_begin(im->s)) != ST_OK)
 		return st;
@@ -229,11 +225,13 @@ archive_import(struct store *s, const struct list *l, const char *path,
 	im.l = l;
 	im.res = res;
 	buf_init(&im.msg, ARCHIVE_MSG_MAX);
+	im.writer = import_writer_new(store_dir(s));
 	st = read_lines(&im, fp);
 	if (st == ST_OK)
 		st = batch_end(&im);
 	else if (im.in_batch)
 		store_rollback(s);
+	import_writer_free(im.writer);	/* after its last drain */
 	fclose(fp);
 	buf_release(&im.msg);
 	if (st == ST_OK && res->n_read == 0)

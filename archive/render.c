@@ -46,6 +46,18 @@ render_subdirs(struct render_ctx *r)
 enum status
 render_open(struct render_ctx *r, struct store *s, const struct list *l)
 {
+	char *root = xasprintf("%s/html", store_dir(s));
+	enum status st = render_open_at(r, s, l, root);
+
+	r->write_att = 0;
+	xfree(root);
+	return st;
+}
+
+enum status
+render_open_at(struct render_ctx *r, struct store *s, const struct list *l,
+    const char *root)
+{
 	char *css;
 	enum status st = ST_OK;
 
@@ -53,7 +65,8 @@ render_open(struct render_ctx *r, struct store *s, const struct list *l)
 	r->s = s;
 	r->l = l;
 	r->is_public = l->archive_public;
-	r->root = xasprintf("%s/html", store_dir(s));
+	r->write_att = 1;
+	r->root = xstrdup(root);
 	r->dir = xasprintf("%s/%s", r->root, l->name);
 	buf_init(&r->out, RENDER_PAGE_MAX);
 	if (spool_mkdirs(r->dir) == -1 || render_subdirs(r) == -1) {
@@ -61,6 +74,8 @@ render_open(struct render_ctx *r, struct store *s, const struct list *l)
 		    l->name);
 		return ST_TEMP;
 	}
+	/* One snapshot for all the pages: no lock per statement. */
+	r->in_read_txn = store_read_begin(s) == ST_OK;
 	if (store_archive_html_as_text(s, l->id, &r->html_as_text) != ST_OK)
 		return ST_TEMP;
 	css = xasprintf("%s/style.css", r->root);
@@ -74,6 +89,8 @@ render_open(struct render_ctx *r, struct store *s, const struct list *l)
 void
 render_close(struct render_ctx *r)
 {
+	if (r->in_read_txn)
+		store_read_end(r->s);
 	xfree(r->root);
 	xfree(r->dir);
 	buf_release(&r->out);

@@ -29,12 +29,20 @@ struct render_ctx {
 	char			*dir;		/* root/<list> */
 	int			 is_public;	/* obfuscate addresses */
 	int			 html_as_text;
+	int			 in_read_txn;	/* render_open began one */
+	int			 write_att;	/* attachments as files too */
 	struct buf		 out;
 };
 
-/* Set up for list l (making its directories). Release with render_close(). */
+/* Set up for list l (making its directories) under the district's page
+ * cache. Attachments are not written there: the web serves them from the
+ * raw message (archive_attachment_get). Release with render_close(). */
 enum status	render_open(struct render_ctx *r, struct store *s,
 		    const struct list *l);
+/* The same for pages under root instead (root/<list>/...), attachments
+ * written as files beside them: a tree any web server can serve. */
+enum status	render_open_at(struct render_ctx *r, struct store *s,
+		    const struct list *l, const char *root);
 void		render_close(struct render_ctx *r);
 /* A page of the list: frame, navigation back to the list index. depth is
  * how many directories below the list directory the page sits (0 for

@@ -119,7 +119,7 @@ attachments(struct render_ctx *r, xmlNodePtr main, const struct arc_msg *m,
 	dir = xasprintf("%s/att/%.*s", r->dir, RENDER_NAME_LEN, m->hash);
 	html_el(main, "h2", "Attachments");
 	ul = html_el(main, "ul", NULL);
-	if (spool_mkdirs(dir) == -1)
+	if (r->write_att && spool_mkdirs(dir) == -1)
 		log_warn("archive mkdir path=%s", dir);
 	for (int i = 0; i < mv->n_att; i++) {
 		char *data, label[400];
@@ -129,7 +129,8 @@ attachments(struct render_ctx *r, xmlNodePtr main, const struct arc_msg *m,
 		render_attach_name(mv->att[i].filename, i + 1, name,
 		    sizeof(name));
 		if (mailtext_att_data(&mv->att[i], &data, &len) != ST_OK ||
-		    render_write_page(dir, name, data, len) != ST_OK) {
+		    (r->write_att &&
+		    render_write_page(dir, name, data, len) != ST_OK)) {
 			html_text(li, "(unreadable attachment)", 23);
 			xfree(data);
 			continue;

@@ -6,8 +6,10 @@
 #include "archive/render.h"
 
 /* Render m/<hash>.html for message id (re-reading the raw message from
- * messages/) and write its attachments under att/<hash>/ as downloads
- * whose names never end in an active type (.html, .svg...). */
+ * messages/). Its attachments are linked as att/<hash>/<n>-<name>, names
+ * that never end in an active type (.html, .svg...); the files are written
+ * only when r->write_att (an export), else the web serves them from the
+ * raw message. */
 enum status	render_message(struct render_ctx *r, int64_t id);
 /* Safe file name for attachment n named fn: [A-Za-z0-9._-] only, an
  * extension from an allow-list (else ".bin" is added). */

@@ -27,13 +27,25 @@ node_for(struct store *s, int64_t list_id, const char *msgid,
 	return st;
 }
 
+static int
+found_msg(const struct arc_msg *m, void *ctx)
+{
+	(void)m;
+	*(int *)ctx = 1;
+	return 1;	/* one is enough */
+}
+
 /* Make child a child of parent unless child already has a parent or the
- * link would close a cycle. The child's whole thread joins the parent's. */
+ * link would close a cycle. The child's whole thread joins the parent's;
+ * it counts as gone only when it held messages (whose pages change): the
+ * new message's own container and placeholders for its references make
+ * threads of no message, and moving those changes no page. */
 static enum status
 link_child(struct store *s, int64_t list_id, int64_t child_id,
     int64_t parent_id, struct thread_place *out)
 {
 	struct arc_node child, parent;
+	int has_msgs = 0;
 	enum status st;
 
 	if (child_id == parent_id)
@@ -43,13 +55,15 @@ link_child(struct store *s, int64_t list_id, int64_t child_id,
 		return st;
 	if (child.parent != 0 || parent.thread == child.thread)
 		return ST_OK;	/* placed already, or a cycle */
-	if ((st = store_archive_node_set_parent(s, child.id, parent.id))
+	if ((st = store_archive_each_in_thread(s, child.thread, found_msg,
+	    &has_msgs)) != ST_OK ||
+	    (st = store_archive_node_set_parent(s, child.id, parent.id))
 	    != ST_OK)
 		return st;
 	if ((st = store_archive_thread_move(s, list_id, child.thread,
 	    parent.thread)) != ST_OK)
 		return st;
-	if (out->n_gone < THREAD_GONE_MAX)
+	if (has_msgs && out->n_gone < THREAD_GONE_MAX)
 		out->gone[out->n_gone++] = child.thread;
 	return ST_OK;
 }

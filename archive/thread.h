@@ -13,7 +13,8 @@
 struct thread_place {
 	int64_t	node;		/* the message's container */
 	int64_t	thread;		/* its thread (root container id) */
-	int	n_gone;		/* threads merged into another by this */
+	int	n_gone;		/* threads with messages merged into
+				   another by this */
 	int64_t	gone[THREAD_GONE_MAX];
 };
 

@@ -20,6 +20,8 @@ SEED=1
 RUNS=3
 ADD_RUNS=
 WORKDIR=/tmp/listd-bench/archive
+MBOX=
+EXTRA=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--systems|--system) SYSTEMS=$2; shift 2;;
@@ -28,15 +30,20 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=$2; shift 2;;
 	--add-runs) ADD_RUNS=$2; shift 2;;
 	--workdir) WORKDIR=$2; shift 2;;
+	--mbox) MBOX=$2; shift 2;;	# a given mbox instead of gen-mbox.py's
+	--extra) EXTRA=$2; shift 2;;	# with --mbox: the one message to add
 	-h|--help) sed -n '2,15p' "$0"; exit 0;;
 	*) echo "unknown option $1" >&2; exit 2;;
 	esac
 done
 ADD_RUNS=${ADD_RUNS:-$(( RUNS < 5 ? 5 : RUNS ))}
 mkdir -p "$WORKDIR"
-export BENCH_MBOX="$WORKDIR/corpus-$COUNT-$SEED.mbox"
-export BENCH_EXTRA="$WORKDIR/extra-$COUNT-$SEED.eml"
-if [ ! -s "$BENCH_MBOX" ] || [ "$BENCH_DIR/gen-mbox.py" -nt "$BENCH_MBOX" ]; then
+export BENCH_MBOX="${MBOX:-$WORKDIR/corpus-$COUNT-$SEED.mbox}"
+export BENCH_EXTRA="${EXTRA:-$WORKDIR/extra-$COUNT-$SEED.eml}"
+if [ -n "${MBOX:-}" ]; then
+	[ -s "$BENCH_MBOX" ] && [ -s "$BENCH_EXTRA" ] || { echo "--mbox needs --extra" >&2; exit 2; }
+	COUNT=$(grep -c '^From ' "$BENCH_MBOX" || true)
+elif [ ! -s "$BENCH_MBOX" ] || [ "$BENCH_DIR/gen-mbox.py" -nt "$BENCH_MBOX" ]; then
 	python3 "$BENCH_DIR/gen-mbox.py" --count "$COUNT" --seed "$SEED" --extra 1 \
 		"$BENCH_MBOX" "$BENCH_EXTRA"
 fi

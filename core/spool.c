@@ -24,9 +24,15 @@ errno_status(int err)
 int
 spool_mkdirs(const char *dir)
 {
-	char *p = xstrdup(dir);
+	char *p;
 	int rc = 0;
 
+	/* Usually the directory is there already: one mkdir() says so. */
+	if (mkdir(dir, 0750) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	p = xstrdup(dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;

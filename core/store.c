@@ -398,6 +398,35 @@ store_rollback(struct store *s)
 	writer_unlock(s);
 }
 
+enum status
+store_read_begin(struct store *s)
+{
+	static const char sql[] = "BEGIN DEFERRED";
+
+	if (!sqlite3_get_autocommit(s->db))
+		return ST_INTERNAL;
+	return store_exec_stmt(s, store_stmt(s, sql), "read begin");
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s != NULL && !sqlite3_get_autocommit(s->db))
+		(void)exec_sql(s, "COMMIT", "read end");
+}
+
+enum status
+store_district_reopen(const struct store *s, struct store **out)
+{
+	char *path = xasprintf("%s/district.db", s->dir);
+	enum status st;
+
+	if ((st = store_open_path(path, 0, s->slug, out)) == ST_OK)
+		(*out)->dir = xstrdup(s->dir);
+	xfree(path);
+	return st;
+}
+
 int64_t
 store_now(void)
 {

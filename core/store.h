@@ -42,6 +42,17 @@ enum status	store_begin(struct store *s);
 enum status	store_commit(struct store *s);
 void		store_rollback(struct store *s);
 
+/* A read transaction (BEGIN DEFERRED ... COMMIT) around many reads: one
+ * snapshot and one lock instead of a lock per statement. Begin fails
+ * (ST_INTERNAL) inside any transaction; call store_read_end() only after
+ * a begin that succeeded. store_read_end(NULL) does nothing. */
+enum status	store_read_begin(struct store *s);
+void		store_read_end(struct store *s);
+/* A second connection to the district store s is open on, for another
+ * thread (each thread has its own connection). Caller closes with
+ * store_close(). */
+enum status	store_district_reopen(const struct store *s, struct store **out);
+
 /* Seconds since the epoch; the store's notion of "now" (tests may pin it
  * with LISTD_NOW). */
 int64_t		store_now(void);

@@ -69,6 +69,21 @@ store_archive_msg_find(struct store *s, int64_t list_id, const char *hash,
 	return get_int(s, st, id);
 }
 
+enum status
+store_archive_msg_find_prefix(struct store *s, int64_t list_id,
+    const char *prefix, int64_t *id)
+{
+	static const char sql[] = "SELECT id FROM arc_msg WHERE list_id = ?1"
+	    " AND hash >= ?2 AND hash < ?2 || 'g' ORDER BY hash LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st) {
+		sqlite3_bind_int64(st, 1, list_id);
+		sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	}
+	return get_int(s, st, id);
+}
+
 static enum status
 fts_insert(struct store *s, const struct arc_msg *m, const char *body)
 {

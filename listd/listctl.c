@@ -22,7 +22,7 @@ static const struct ctl_noun nouns[] = {
 	  ctl_district_verbs },
 	{ "list", "mailing lists, named by their address", ctl_list_verbs },
 	{ "member", "members of a list: add, import, export", ctl_member_verbs },
-	{ "archive", "list archives: import, rebuild, search", ctl_archive_verbs },
+	{ "archive", "list archives: import, rebuild, search, export", ctl_archive_verbs },
 	{ "bounce", "bounce messages: parse saved DSNs and failure reports",
 	  ctl_bounce_verbs },
 	{ "generate", "run the roster generator; its status", ctl_generate_verbs },

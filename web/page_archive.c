@@ -40,6 +40,9 @@ struct hits {
 	int		 n;
 };
 
+static void	set_kind(struct req *, const char *);
+static void	serve_attachment(struct req *, const char *);
+
 static const struct ctype_row *
 ctype_of(const char *path)
 {
@@ -60,7 +63,6 @@ void
 page_archive_file(struct req *r)
 {
 	const char *rel = r->args[r->n_args - 1];
-	const struct ctype_row *ct;
 	const char *data;
 	char *path;
 	size_t len;
@@ -69,14 +71,13 @@ page_archive_file(struct req *r)
 		req_fail(r, ST_NOTFOUND, "No such archive page.");
 		return;
 	}
+	if (strncmp(rel, "att/", 4) == 0) {	/* from the raw message */
+		serve_attachment(r, rel);
+		return;
+	}
 	path = xasprintf("%s/html/%s/%s%s", store_dir(r->ds), r->l.name, rel,
 	    rel[0] == '\0' || rel[strlen(rel) - 1] == '/' ? "index.html" : "");
-	ct = ctype_of(rel);
-	r->ctype = ct ? ct->ctype : "application/octet-stream";
-	if (ct == NULL || !ct->inline_ok)
-		snprintf(r->disposition, sizeof(r->disposition), "attachment");
-	r->cacheable = r->l.archive_public;
-	r->http = 200;
+	set_kind(r, rel);
 	if (r->cookie[0][0] == '\0' && r->cookie[1][0] == '\0') {
 		/* The usual case: one response per page and thread, reused
 		 * (no copy, no headers built per request). */
@@ -98,6 +99,43 @@ page_archive_file(struct req *r)
 		r->disposition[0] = '\0';
 		r->cacheable = 0;
 	}
+}
+
+/* Content type and disposition of rel by its name; a 200 answer. */
+static void
+set_kind(struct req *r, const char *rel)
+{
+	const struct ctype_row *ct = ctype_of(rel);
+
+	r->ctype = ct ? ct->ctype : "application/octet-stream";
+	if (ct == NULL || !ct->inline_ok)
+		snprintf(r->disposition, sizeof(r->disposition), "attachment");
+	r->cacheable = r->l.archive_public;
+	r->http = 200;
+}
+
+/* An attachment, decoded from the archived message it belongs to (the page
+ * cache keeps no attachment files). */
+static void
+serve_attachment(struct req *r, const char *rel)
+{
+	char *data = NULL;
+	size_t len = 0;
+	enum status st;
+
+	st = archive_attachment_get(r->ds, &r->l, rel, &data, &len);
+	if (st == ST_OK && len > ARCHIVE_FILE_MAX)
+		st = ST_TOOBIG;
+	buf_reset(&r->out);
+	if (st == ST_OK && buf_append(&r->out, data, len) == -1)
+		st = ST_TOOBIG;
+	xfree(data);
+	if (st != ST_OK) {
+		req_fail(r, st, st == ST_NOTFOUND || st == ST_TOOBIG ?
+		    "No such attachment." : "The archive is busy; try again.");
+		return;
+	}
+	set_kind(r, rel);
 }
 
 static int

@@ -199,7 +199,9 @@ def test_thousand_attachments_and_long_thread(arc, tmp_path):
     box.write_text(mbox(*msgs))
     assert arc.json("archive", "import", LIST, box)["added"] == 2001
     d = html_dir(arc)
-    files = list((d / "att").rglob("*"))
+    assert not (d / "att").exists()    # the web serves them from the message
+    arc.run("archive", "export", LIST, tmp_path / "export", check=0)
+    files = list((tmp_path / "export" / "dev" / "att").rglob("*"))
     names = [f.name for f in files if f.is_file()]
     assert len(names) == 1000 and not any(n.endswith(".html") for n in names)
     assert len(list((d / "t").glob("*.html"))) == 2
@@ -266,3 +268,16 @@ def test_netscape_separators_and_a_bom_are_read(arc, tmp_path):
     bom = tmp_path / "bom.mbox"
     bom.write_bytes(b"\xef\xbb\xbf" + (text.encode() if isinstance(text, str) else text))
     assert arc.json("archive", "import", LIST, bom)["read"] == 1
+
+
+def test_import_that_cannot_store_messages_indexes_nothing(arc, tmp_path):
+    box = tmp_path / "a.mbox"
+    box.write_text(mbox(mail("w1@x", "One", "one"), mail("w2@x", "Two", "two")))
+    msgs = arc.home / "districts" / "d1" / "messages"
+    if msgs.exists():
+        msgs.rmdir()
+    msgs.write_text("not a directory")    # every raw write fails
+    rc, _, err = arc.run("archive", "import", LIST, box)
+    assert rc == 75 and "import stopped" in err
+    msgs.unlink()
+    assert arc.json("archive", "import", LIST, box)["added"] == 2   # nothing was half-done

@@ -57,6 +57,8 @@ teardown(void **state)
 	return 0;
 }
 
+static int last_gone;	/* n_gone of the last add() */
+
 /* Place and index one message; returns its thread. */
 static int64_t
 add(struct fx *f, const char *mid, const char *subject, int n_refs, ...)
@@ -76,6 +78,7 @@ add(struct fx *f, const char *mid, const char *subject, int n_refs, ...)
 	mailtext_base_subject(subject, base, sizeof(base), &is_reply);
 	assert_int_equal(archive_thread_place(f->s, f->l.id, mid, hash, refs,
 	    n_refs, base, is_reply, &p), ST_OK);
+	last_gone = p.n_gone;
 	memset(&m, 0, sizeof(m));
 	m.list_id = f->l.id;
 	m.node = p.node;
@@ -256,6 +259,29 @@ test_html_attr_refuses_event_and_style(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* Only a merge of a thread that holds messages counts as gone (their pages
+ * change); a plain reply, or references to absent messages, merge only
+ * threads of empty containers. */
+static void
+test_thread_gone_only_for_threads_with_messages(void **state)
+{
+	struct fx *f = *state;
+	int64_t t;
+
+	t = add(f, "v@x", "Topic", 0);
+	assert_int_equal(last_gone, 0);
+	assert_int_equal(add(f, "r1@x", "Re: Topic", 1, "v@x"), t);
+	assert_int_equal(last_gone, 0);
+	assert_int_equal(add(f, "r2@x", "Re: Topic", 3, "v@x", "r1@x",
+	    "absent@x"), t);
+	assert_int_equal(last_gone, 0);
+	add(f, "z@x", "Re: Other", 1, "w@x");	/* w not here yet */
+	assert_int_equal(last_gone, 0);
+	assert_int_equal(add(f, "w@x", "Re: Topic", 1, "v@x"), t);
+	assert_int_equal(last_gone, 1);		/* z's thread joined */
+	assert_int_equal(thread_of(f, "z@x"), t);
+}
+
 int
 main(void)
 {
@@ -267,6 +293,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_duplicate_message_id_kept_as_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_missing_message_id_gets_own_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_subject_grouping_only_without_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_gone_only_for_threads_with_messages, setup, teardown),
 		cmocka_unit_test(test_html_link_refuses_active_urls),
 		cmocka_unit_test(test_sanitize_drops_scripts_events_and_remote_loads),
 		cmocka_unit_test(test_html_attr_refuses_event_and_style),

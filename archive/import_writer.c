@@ -1,0 +1,166 @@
+/* import_writer.c - the import's raw-message writer thread (see
+ * import_writer.h). One queue, guarded by one mutex; the importing thread
+ * waits only when the queue is full or at the end of a batch. */
+#include <libgen.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive/import_writer.h"
+#include "archive/render.h"
+#include "core/log.h"
+#include "core/msgstore.h"
+#include "core/spool.h"
+#include "core/xmem.h"
+
+struct job {
+	struct job	*next;
+	char		 hash[MSGSTORE_HASH_LEN + 1];
+	size_t		 len;
+	char		*raw;
+};
+
+struct import_writer {
+	const char	*dir;
+	pthread_t	 tid;
+	pthread_mutex_t	 mu;	/* guards everything below */
+	pthread_cond_t	 more;	/* a job was queued, or stop */
+	pthread_cond_t	 less;	/* a job was done */
+	struct job	*head, *tail;
+	size_t		 queued;	/* bytes in the queue and in hand */
+	int		 busy;		/* the thread holds a job */
+	int		 stop;
+	enum status	 st;		/* first failure since the last drain */
+};
+
+static void	*writer_main(void *);
+
+enum status
+import_writer_put_raw(const char *dir, const char *hash, const char *raw,
+    size_t len)
+{
+	char *path, *sub, *tmp;
+	enum status st = ST_OK;
+
+	if ((path = msgstore_path(dir, hash)) == NULL)
+		return ST_INTERNAL;
+	if (access(path, F_OK) == 0) {
+		xfree(path);
+		return ST_OK;
+	}
+	tmp = xstrdup(path);
+	sub = xstrdup(dirname(tmp));
+	xfree(tmp);
+	if (spool_mkdirs(sub) == -1)
+		st = ST_TEMP;
+	if (st == ST_OK)
+		st = render_write_bytes(sub, path + strlen(sub) + 1, raw, len);
+	xfree(sub);
+	xfree(path);
+	return st;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct import_writer *w = arg;
+	struct job *j;
+	enum status st;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->head == NULL && !w->stop)
+			pthread_cond_wait(&w->more, &w->mu);
+		if ((j = w->head) == NULL)
+			break;	/* stop, and nothing left */
+		if ((w->head = j->next) == NULL)
+			w->tail = NULL;
+		w->busy = 1;
+		pthread_mutex_unlock(&w->mu);
+		st = import_writer_put_raw(w->dir, j->hash, j->raw, j->len);
+		pthread_mutex_lock(&w->mu);
+		if (st != ST_OK && w->st == ST_OK)
+			w->st = st;
+		w->queued -= j->len;
+		w->busy = 0;
+		xfree(j->raw);
+		xfree(j);
+		pthread_cond_broadcast(&w->less);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+struct import_writer *
+import_writer_new(const char *dir)
+{
+	struct import_writer *w = xcalloc(1, sizeof(*w));
+
+	w->dir = dir;
+	w->st = ST_OK;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->more, NULL);
+	pthread_cond_init(&w->less, NULL);
+	if (pthread_create(&w->tid, NULL, writer_main, w) != 0) {
+		log_warnx("archive import no-writer-thread");
+		pthread_cond_destroy(&w->less);
+		pthread_cond_destroy(&w->more);
+		pthread_mutex_destroy(&w->mu);
+		xfree(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+import_writer_put(struct import_writer *w, const char *hash, const char *raw,
+    size_t len)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	memcpy(j->hash, hash, sizeof(j->hash));
+	j->len = len;
+	j->raw = xmalloc(len ? len : 1);
+	memcpy(j->raw, raw, len);
+	pthread_mutex_lock(&w->mu);
+	while (w->queued > 0 && w->queued + len > IMPORT_WRITER_QUEUE)
+		pthread_cond_wait(&w->less, &w->mu);
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	w->queued += len;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->mu);
+}
+
+enum status
+import_writer_drain(struct import_writer *w)
+{
+	enum status st;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->head != NULL || w->busy)
+		pthread_cond_wait(&w->less, &w->mu);
+	st = w->st;
+	w->st = ST_OK;
+	pthread_mutex_unlock(&w->mu);
+	return st;
+}
+
+void
+import_writer_free(struct import_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->tid, NULL);
+	pthread_cond_destroy(&w->less);
+	pthread_cond_destroy(&w->more);
+	pthread_mutex_destroy(&w->mu);
+	xfree(w);
+}
