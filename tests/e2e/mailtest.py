@@ -305,13 +305,16 @@ def db_rows(home, sql, *args, slug="north"):
         con.close()
 
 
-def posts(home, slug="north"):
+def posts(home, slug="north", kind=None):
     """Every post as a dict: id, message_id, state, reason, n_rcpt,
-    n_delivered, n_bounced, attempts."""
+    n_delivered, n_bounced, attempts; only those of kind ("post" for list
+    posts, "notice" for listd's own mail...) when it is given."""
     cols = ("id", "message_id", "state", "reason", "n_rcpt", "n_delivered",
             "n_bounced", "attempts")
+    where, args = ("WHERE kind = ?", (kind,)) if kind else ("", ())
     return [dict(zip(cols, r)) for r in db_rows(
-        home, f"SELECT {', '.join(cols)} FROM post ORDER BY id", slug=slug)]
+        home, f"SELECT {', '.join(cols)} FROM post {where} ORDER BY id",
+        *args, slug=slug)]
 
 
 def pending_rcpts(home, post_id, slug="north"):

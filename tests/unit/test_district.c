@@ -26,13 +26,8 @@ static char *home;
 static int
 setup(void **state)
 {
-	char *key;
-
 	(void)state;
-	home = tu_tmpdir_new();
-	key = xasprintf("%s/secret.key", home);
-	assert_int_equal(token_secret_load(key), 0);
-	xfree(key);
+	home = tu_home_with_secret();
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/token.h"
 #include "core/xmem.h"
 
 /* A fresh directory under $TMPDIR (or /tmp). Caller removes it with
@@ -46,6 +47,21 @@ tu_tmpdir_remove(char *path)
 		return;
 	nftw(path, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	xfree(path);
+}
+
+/* A fresh directory (as tu_tmpdir_new) holding secret.key, loaded as the
+ * token secret: for tests of tokens, sessions and accounts. */
+static inline char *
+tu_home_with_secret(void)
+{
+	char *home = tu_tmpdir_new(), *key = xasprintf("%s/secret.key", home);
+
+	if (token_secret_load(key) != 0) {
+		fprintf(stderr, "token_secret_load %s failed\n", key);
+		abort();
+	}
+	xfree(key);
+	return home;
 }
 
 /* Write len bytes to dir/name; returns the path (caller frees). */
