@@ -135,6 +135,10 @@ void		 migrate_map_max_size(struct mig_ctx *m, const char *name,
 		    const struct pyval *v);
 void		 migrate_map_accept(struct mig_ctx *m, const char *name,
 		    const struct pyval *v);
+/* Subscription policy by index in both versions' order (open, confirm,
+ * approve, confirm then approve); -1 for a value neither knows. */
+void		 migrate_map_subscribe_index(struct mig_ctx *m,
+		    const char *name, const struct pyval *v, int i);
 /* Report name as not mapped with its reason from m->fixed. */
 void		 migrate_map_fixed(struct mig_ctx *m, const char *name,
 		    const struct pyval *v);

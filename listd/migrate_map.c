@@ -201,3 +201,22 @@ migrate_map_run(struct mig_ctx *m, char *err, size_t err_len)
 	}
 	return ST_OK;
 }
+
+void
+migrate_map_subscribe_index(struct mig_ctx *m, const char *name,
+    const struct pyval *v, int i)
+{
+	static const enum subscribe_policy to[] = { SUBSCRIBE_OPEN,
+	    SUBSCRIBE_CONFIRM, SUBSCRIBE_APPROVE, SUBSCRIBE_APPROVE };
+
+	if (i < 0 || i > 3) {
+		migrate_note(m, name, v, 0, "unknown value; the default "
+		    "(confirm) stays");
+		return;
+	}
+	m->p->l.subscribe = to[i];
+	m->p->mask |= MF_SUBSCRIBE;
+	migrate_note(m, name, v, 1, i == 3 ? "subscribe approve (listd's "
+	    "owner approval; the confirmation step before it is not kept)" :
+	    "subscribe");
+}

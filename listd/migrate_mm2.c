@@ -163,19 +163,11 @@ MAPDEF(map_posting)
 
 MAPDEF(map_subscribe)
 {
-	static const enum subscribe_policy to[] = { SUBSCRIBE_OPEN,
-	    SUBSCRIBE_CONFIRM, SUBSCRIBE_APPROVE, SUBSCRIBE_APPROVE };
 	int64_t i;
 
-	if (!pyval_as_int(v, &i) || i < 0 || i > 3) {
-		migrate_note(m, name, v, 0, "unknown value; the default (confirm) stays");
-		return;
-	}
-	m->p->l.subscribe = to[i];
-	m->p->mask |= MF_SUBSCRIBE;
-	migrate_note(m, name, v, 1, i == 3 ? "subscribe approve (listd's owner "
-	    "approval; the confirmation step before it is not kept)" :
-	    "subscribe");
+	if (!pyval_as_int(v, &i) || i < 0 || i > 3)
+		i = -1;
+	migrate_map_subscribe_index(m, name, v, (int)i);
 }
 
 MAPDEF(map_archive)

@@ -167,20 +167,8 @@ MAPDEF(map_subscription)
 {
 	static const char *const vals[] = { "open", "confirm", "moderate",
 		"confirm_then_moderate", NULL };
-	static const enum subscribe_policy to[] = { SUBSCRIBE_OPEN,
-	    SUBSCRIBE_CONFIRM, SUBSCRIBE_APPROVE, SUBSCRIBE_APPROVE };
-	int i = enum_value(v, vals);
 
-	if (i < 0) {
-		migrate_note(m, name, v, 0, "unknown value; the default "
-		    "(confirm) stays");
-		return;
-	}
-	m->p->l.subscribe = to[i];
-	m->p->mask |= MF_SUBSCRIBE;
-	migrate_note(m, name, v, 1, i == 3 ? "subscribe approve (listd's "
-	    "owner approval; the confirmation step before it is not kept)" :
-	    "subscribe");
+	migrate_map_subscribe_index(m, name, v, enum_value(v, vals));
 }
 
 MAPDEF(map_archive_policy)

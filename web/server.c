@@ -90,22 +90,19 @@ server_response_drop(void *resp)
 static enum MHD_Result
 send_answer(struct MHD_Connection *conn, struct req *r)
 {
+	unsigned code = (unsigned)(r->http ? r->http : 500);
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	if (r->resp) {	/* borrowed from the page cache (files.c) */
-		metrics_http_count(r->http);
-		return MHD_queue_response(conn, (unsigned)r->http, r->resp);
-	}
-
+	metrics_http_count((int)code);
+	if (r->resp)	/* borrowed from the page cache (files.c) */
+		return MHD_queue_response(conn, code, r->resp);
 	resp = MHD_create_response_from_buffer(r->out.len,
 	    r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
 	add_headers(resp, r);
-	metrics_http_count(r->http ? r->http : 500);
-	ret = MHD_queue_response(conn, (unsigned)(r->http ? r->http : 500),
-	    resp);
+	ret = MHD_queue_response(conn, code, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
