@@ -122,6 +122,10 @@ echo "web interface: http://127.0.0.1:$http_port/login"
 echo "demo login:    demo / demo-password-1 (site administrator)"
 echo "               bethel-admin / demo-password-1 (Bethel's administrator)"
 echo "public pages:  http://127.0.0.1:$http_port/d/bethel/"
+echo "site admin:    http://127.0.0.1:$http_port/admin/districts (districts, administrators, API tokens)"
+echo "metrics:       http://127.0.0.1:$http_port/metrics (Prometheus; loopback or a token), e.g.:"
+curl -sf "http://127.0.0.1:$http_port/metrics" 2>/dev/null |
+	grep -E '^listd_messages_(received_total|held)\{' | head -4 | sed 's/^/    /'
 if [ -t 0 ]; then
 	echo "Press Ctrl-C to stop."
 	wait $listd_pid
