@@ -16,16 +16,16 @@
 static const char *const login_groups[] = { "district-admin", "list-owner" };
 
 /* Is dn in the group named by setting role-group.<which>? -1 when the
- * group cannot be read. */
+ * group cannot be read within timeout seconds. */
 static int
 in_login_group(LDAP *ld, LDAPMessage *e, const char *dn,
-    const struct roster_source_conf *conf, const char *which, char *err,
-    size_t err_len)
+    const struct roster_source_conf *conf, const char *which, int timeout,
+    char *err, size_t err_len)
 {
 	char key[64], group[LDAPC_DN_MAX + 1], norm[LDAPC_DN_MAX + 1];
 	char esc[LDAPC_FILTER_MAX], filter[LDAPC_FILTER_MAX + 64];
 	char *attrs[] = { "1.1", NULL };
-	struct timeval tv = { LDAPC_TIMEOUT_DEFAULT, 0 };
+	struct timeval tv = { timeout, 0 };
 	LDAPMessage *res = NULL;
 	int rc, n;
 
@@ -53,7 +53,7 @@ in_login_group(LDAP *ld, LDAPMessage *e, const char *dn,
 /* Copy the entry's DN, address, name and groups into out. */
 static enum status
 read_entry(LDAP *ld, LDAPMessage *e, const struct roster_source_conf *conf,
-    struct generator_login *out, char *err, size_t err_len)
+    int timeout, struct generator_login *out, char *err, size_t err_len)
 {
 	char attr[64], group[8], *dn, *v;
 	int any = 0;
@@ -80,7 +80,7 @@ read_entry(LDAP *ld, LDAPMessage *e, const struct roster_source_conf *conf,
 		snprintf(key, sizeof(key), "role-group.%s", login_groups[i]);
 		any |= source_setting(conf, key, group, sizeof(group)) != NULL;
 		if ((*flag = in_login_group(ld, e, out->dn, conf,
-		    login_groups[i], err, err_len)) == -1)
+		    login_groups[i], timeout, err, err_len)) == -1)
 			return ST_TEMP;
 	}
 	out->has_role = !any || out->district_admin || out->list_owner;
@@ -116,8 +116,8 @@ find_entry(LDAP *ld, const struct ldapc_conf *c, const char *filter,
 		ldapc_error(ld, rc, "search", err, err_len);
 		st = rc == LDAP_FILTER_ERROR ? ST_CONFIG : ST_TEMP;
 	} else
-		st = read_entry(ld, ldap_first_entry(ld, res), conf, out, err,
-		    err_len);
+		st = read_entry(ld, ldap_first_entry(ld, res), conf, c->timeout,
+		    out, err, err_len);
 	ldap_msgfree(res);
 	return st;
 }
