@@ -8,10 +8,11 @@ import json
 import os
 from pathlib import Path
 
+from conftest import SHARED
 from mailtest import message, wait_until
 
 LIST = "staff@north.example.org"
-CORPUS = Path(os.environ.get("LISTD_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
+CORPUS = Path(os.environ.get("LISTD_CORPUS", SHARED / "corpus"))
 HDR = ("From: Alice <alice@example.net>\nTo: staff@north.example.org\n"
        "Message-ID: <p@example.net>\nMIME-Version: 1.0\n")
 
