@@ -9,10 +9,16 @@
 
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
+#include <libxml/xmlIO.h>
 
 #include "core/html.h"
 #include "core/utf8.h"
 #include "core/xmem.h"
+
+struct serialize_out {
+	struct buf	*out;
+	int		 too_big;
+};
 
 static char	*clean_text(const char *s, size_t len);
 static int	 attr_name_ok(const char *name);
@@ -191,17 +197,45 @@ html_link(xmlNodePtr parent, const char *href, const char *text)
 	return a;
 }
 
+/* Output callback of html_serialize: append to the caller's buf; -1 (and
+ * so an error on the output buffer) past the buf's maximum. */
+static int
+serialize_write(void *ctx, const char *data, int len)
+{
+	struct serialize_out *so = ctx;
+
+	if (buf_append(so->out, data, (size_t)len) == -1) {
+		so->too_big = 1;
+		return -1;
+	}
+	return len;
+}
+
+/* HTML goes out as UTF-8, as every page declares (<meta charset>):
+ * htmlDocDumpMemory would pick its "HTML" output encoding, which turns
+ * each non-ASCII character into an entity through a linear table search
+ * (an em dash per month-view row), bigger and slower. Text is escaped the
+ * same way (&lt; &gt; &amp;); only the non-ASCII characters are left as
+ * they are. */
 enum status
 html_serialize(xmlDocPtr doc, struct buf *out)
 {
+	struct serialize_out so = { .out = out, .too_big = 0 };
+	xmlOutputBufferPtr ob;
 	xmlChar *mem = NULL;
 	int len = 0;
 	enum status st = ST_OK;
 
-	if (doc->type == XML_HTML_DOCUMENT_NODE)
-		htmlDocDumpMemoryFormat(doc, &mem, &len, 0);
-	else
-		xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	if (doc->type == XML_HTML_DOCUMENT_NODE) {
+		if ((ob = xmlOutputBufferCreateIO(serialize_write, NULL, &so,
+		    NULL)) == NULL)
+			return ST_INTERNAL;
+		htmlDocContentDumpFormatOutput(ob, doc, NULL, 0);
+		if (xmlOutputBufferClose(ob) < 0)
+			st = so.too_big ? ST_TOOBIG : ST_INTERNAL;
+		return st;
+	}
+	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
 	if (mem == NULL || len < 0) {
 		st = ST_INTERNAL;
 		goto out;
