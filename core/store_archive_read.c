@@ -132,8 +132,8 @@ enum status
 store_archive_each_month(struct store *s, int64_t list_id,
     int (*fn)(const char *, int64_t, void *), void *ctx)
 {
-	static const char sql[] = "SELECT month, count(*) FROM arc_msg"
-	    " WHERE list_id = ? GROUP BY month ORDER BY month DESC";
+	static const char sql[] = "SELECT month, n FROM arc_month"
+	    " WHERE list_id = ? ORDER BY month DESC";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st)
@@ -250,11 +250,12 @@ enum status
 store_archive_each_list(struct store *s, int (*fn)(const char *,
     const char *, int64_t, int64_t, void *), void *ctx)
 {
-	/* Subqueries, not a grouped join: each reads only the list's range
-	 * of arc_msg_date (4-8x faster at 10,000 messages; every add
-	 * renders the archive home). */
+	/* Subqueries, not a grouped join: the count sums the list's month
+	 * counters (arc_month, kept by triggers), the latest date is one
+	 * step into arc_msg_date; every add renders the archive home. */
 	static const char sql[] = "SELECT l.name, l.description,"
-	    " (SELECT count(*) FROM arc_msg m WHERE m.list_id = l.id),"
+	    " coalesce((SELECT sum(c.n) FROM arc_month c"
+	    " WHERE c.list_id = l.id), 0),"
 	    " coalesce((SELECT max(m.date) FROM arc_msg m"
 	    " WHERE m.list_id = l.id), 0) FROM list l ORDER BY l.name";
 	sqlite3_stmt *st = store_stmt(s, sql);
@@ -281,7 +282,7 @@ store_archive_each_list(struct store *s, int (*fn)(const char *,
 enum status
 store_archive_count(struct store *s, int64_t list_id, int64_t *n)
 {
-	static const char sql[] = "SELECT count(*) FROM arc_msg"
+	static const char sql[] = "SELECT coalesce(sum(n), 0) FROM arc_month"
 	    " WHERE list_id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;

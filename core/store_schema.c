@@ -136,6 +136,40 @@ static const struct migration archive_district[] = {
 	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
 	  " tokenize = 'unicode61 remove_diacritics 2');" },
+	/* Messages per list and month, kept by triggers on every insert,
+	 * delete (list clear, list removal) and move: the list index and the
+	 * archive home, rendered on every add, read ~100 counter rows
+	 * instead of counting 10,000 index entries. */
+	{ 2,
+	  "CREATE TABLE arc_month ("
+	  " list_id INTEGER NOT NULL,"
+	  " month TEXT NOT NULL,"
+	  " n INTEGER NOT NULL,"
+	  " PRIMARY KEY (list_id, month)) WITHOUT ROWID;"
+	  "INSERT INTO arc_month (list_id, month, n)"
+	  " SELECT list_id, month, count(*) FROM arc_msg"
+	  " GROUP BY list_id, month;"
+	  "CREATE TRIGGER arc_month_ins AFTER INSERT ON arc_msg BEGIN"
+	  " INSERT INTO arc_month (list_id, month, n)"
+	  "  VALUES (new.list_id, new.month, 1)"
+	  "  ON CONFLICT (list_id, month) DO UPDATE SET n = n + 1;"
+	  " END;"
+	  "CREATE TRIGGER arc_month_del AFTER DELETE ON arc_msg BEGIN"
+	  " UPDATE arc_month SET n = n - 1"
+	  "  WHERE list_id = old.list_id AND month = old.month;"
+	  " DELETE FROM arc_month WHERE list_id = old.list_id"
+	  "  AND month = old.month AND n <= 0;"
+	  " END;"
+	  "CREATE TRIGGER arc_month_upd AFTER UPDATE OF list_id, month"
+	  " ON arc_msg BEGIN"
+	  " UPDATE arc_month SET n = n - 1"
+	  "  WHERE list_id = old.list_id AND month = old.month;"
+	  " DELETE FROM arc_month WHERE list_id = old.list_id"
+	  "  AND month = old.month AND n <= 0;"
+	  " INSERT INTO arc_month (list_id, month, n)"
+	  "  VALUES (new.list_id, new.month, 1)"
+	  "  ON CONFLICT (list_id, month) DO UPDATE SET n = n + 1;"
+	  " END;" },
 };
 
 /* The mail path: posts as received and their fate, held posts, delivery
