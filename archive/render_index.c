@@ -1,6 +1,7 @@
 /* render_index.c - archive home, list index and the two month views. All
  * built from district.db alone (no raw message is read here). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "archive/render_index.h"
@@ -123,15 +124,87 @@ msg_line(struct month_ctx *mc, xmlNodePtr li, const struct arc_msg *m)
 	html_text(li, when, strlen(when));
 }
 
+/* The month's messages by date, read once for both month views. */
+struct month_rows {
+	struct arc_msg	*v;
+	int		 n;
+	int		 cap;
+};
+
+/* A row's place in the by-thread order. */
+struct thread_key {
+	int64_t	first;		/* date of its thread's first row */
+	int64_t	thread;
+	int	pos;		/* index in date order */
+};
+
 static int
-month_msg(const struct arc_msg *m, void *ctx)
+collect_row(const struct arc_msg *m, void *ctx)
 {
-	struct month_ctx *mc = ctx;
+	struct month_rows *mr = ctx;
+
+	if (mr->n == mr->cap) {
+		mr->cap = mr->cap ? mr->cap * 2 : 128;
+		mr->v = xrealloc(mr->v, sizeof(*mr->v) * (size_t)mr->cap);
+	}
+	mr->v[mr->n++] = *m;
+	return 0;
+}
+
+/* By thread, then date order (pos) inside it. */
+static int
+cmp_thread(const void *a, const void *b)
+{
+	const struct thread_key *x = a, *y = b;
+
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	return x->pos - y->pos;
+}
+
+/* Threads by their first message, then thread id, then date order; the
+ * order of store_archive_each_in_month(..., by_thread = 1). Rows are in
+ * (date, id) order, so pos breaks ties between equal dates as id does. */
+static int
+cmp_first(const void *a, const void *b)
+{
+	const struct thread_key *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return cmp_thread(a, b);
+}
+
+/* Indexes of mr's rows in by-thread order. Caller frees with xfree(). */
+static int *
+thread_order(const struct month_rows *mr)
+{
+	struct thread_key *k = xcalloc((size_t)mr->n + 1, sizeof(*k));
+	int *ix = xcalloc((size_t)mr->n + 1, sizeof(*ix));
+
+	for (int i = 0; i < mr->n; i++) {
+		k[i].thread = mr->v[i].thread;
+		k[i].pos = i;
+	}
+	qsort(k, (size_t)mr->n, sizeof(*k), cmp_thread);
+	for (int i = 0; i < mr->n; i++)
+		k[i].first = i > 0 && k[i].thread == k[i - 1].thread ?
+		    k[i - 1].first : mr->v[k[i].pos].date;
+	qsort(k, (size_t)mr->n, sizeof(*k), cmp_first);
+	for (int i = 0; i < mr->n; i++)
+		ix[i] = k[i].pos;
+	xfree(k);
+	return ix;
+}
+
+static void
+month_msg(struct month_ctx *mc, const struct arc_msg *m)
+{
 	char href[64];
 
 	if (!mc->by_thread) {
 		msg_line(mc, html_el(mc->parent, "li", NULL), m);
-		return 0;
+		return;
 	}
 	if (mc->group == NULL || m->thread != mc->thread) {
 		xmlNodePtr li = html_el(mc->parent, "li", NULL);
@@ -143,17 +216,18 @@ month_msg(const struct arc_msg *m, void *ctx)
 		mc->thread = m->thread;
 	}
 	msg_line(mc, html_el(mc->group, "li", NULL), m);
-	return 0;
 }
 
+/* One month view of rows, in the order of ix (NULL: date order). */
 static enum status
-month_page(struct render_ctx *r, const char *month, int by_thread)
+month_page(struct render_ctx *r, const char *month,
+    const struct month_rows *mr, const int *ix)
 {
+	int by_thread = ix != NULL;
 	struct month_ctx mc = { .r = r, .by_thread = by_thread };
 	char title[LIST_NAME_MAX + 40], rel[40], other[32];
 	xmlNodePtr main, p;
 	xmlDocPtr doc;
-	enum status st;
 
 	snprintf(title, sizeof(title), "%s, %s, by %s", r->l->name, month,
 	    by_thread ? "thread" : "date");
@@ -163,14 +237,32 @@ month_page(struct render_ctx *r, const char *month, int by_thread)
 	    "thread");
 	html_link(p, other, by_thread ? "by date" : "by thread");
 	mc.parent = html_el(main, by_thread ? "ul" : "ol", NULL);
-	if ((st = store_archive_each_in_month(r->s, r->l->id, month, by_thread,
-	    month_msg, &mc)) != ST_OK) {
-		xmlFreeDoc(doc);
-		return st;
-	}
+	for (int i = 0; i < mr->n; i++)
+		month_msg(&mc, &mr->v[ix ? ix[i] : i]);
 	snprintf(rel, sizeof(rel), "%s/%s.html", month, by_thread ? "thread" :
 	    "date");
 	return render_write(r, rel, doc);
+}
+
+/* Both views from one read of the month (by date); the by-thread order
+ * is sorted here instead of by a second, grouped query. */
+static enum status
+month_pages(struct render_ctx *r, const char *month)
+{
+	struct month_rows mr = { 0 };
+	int *ix = NULL;
+	enum status st;
+
+	if ((st = store_archive_each_in_month(r->s, r->l->id, month, 0,
+	    collect_row, &mr)) != ST_OK)
+		goto out;
+	ix = thread_order(&mr);
+	if ((st = month_page(r, month, &mr, ix)) == ST_OK)
+		st = month_page(r, month, &mr, NULL);
+out:
+	xfree(ix);
+	xfree(mr.v);
+	return st;
 }
 
 enum status
@@ -184,7 +276,7 @@ render_month(struct render_ctx *r, const char *month)
 		st = ST_TEMP;
 	}
 	xfree(dir);
-	if (st == ST_OK && (st = month_page(r, month, 1)) == ST_OK)
-		st = month_page(r, month, 0);
+	if (st == ST_OK)
+		st = month_pages(r, month);
 	return st;
 }
