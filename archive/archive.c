@@ -79,8 +79,9 @@ regroup_month_cb(const char *month, int64_t n, void *ctx)
 	return render_month(mc->r, month) != ST_OK;
 }
 
-/* The pages of a message's neighbours, whose previous/next links change;
- * a neighbour both in thread and by date is rendered once. */
+/* The pages of a message's neighbours, whose previous/next links change
+ * (only those: render_message_relink); a neighbour both in thread and by
+ * date is rendered once. */
 static void
 render_neighbours(struct render_ctx *r, const struct arc_msg *m)
 {
@@ -98,7 +99,7 @@ render_neighbours(struct render_ctx *r, const struct arc_msg *m)
 		if (dup)
 			continue;
 		seen[n_seen++] = id;
-		render_message(r, id);
+		render_message_relink(r, id);
 	}
 }
 
@@ -117,7 +118,7 @@ render_merged(struct render_ctx *r, const struct index_touch *t)
 	store_archive_each_in_thread(r->s, t->thread, collect_msg, &ids);
 	for (int i = 0; i < ids.n && i < MERGED_RERENDER_MAX; i++)
 		if (ids.v[i] != t->msg)
-			render_message(r, ids.v[i]);
+			render_message_relink(r, ids.v[i]);
 	xfree(ids.v);
 	store_archive_each_thread_month(r->s, t->thread, regroup_month_cb, &mc);
 }

@@ -194,3 +194,57 @@ out:
 	xfree(raw);
 	return st;
 }
+
+/* The navigation bar of m's page, serialised as render_message writes it
+ * (into r->out). */
+static enum status
+nav_bytes(struct render_ctx *r, const struct arc_msg *m)
+{
+	xmlNodePtr body, main;
+	xmlDocPtr doc = html_doc_new(NULL, NULL, &body);
+	enum status st;
+
+	main = html_el(body, "main", NULL);
+	nav_links(r, main, m);
+	buf_reset(&r->out);
+	st = html_serialize_node(main->children, &r->out);
+	xmlFreeDoc(doc);
+	return st;
+}
+
+enum status
+render_message_relink(struct render_ctx *r, int64_t id)
+{
+	static const char open_tag[] = "</table><nav>", close_tag[] = "</nav>";
+	struct arc_msg m;
+	struct buf page;
+	char rel[80], *path, *old = NULL, *nav, *end;
+	size_t len;
+	enum status st;
+
+	if ((st = store_archive_msg_get(r->s, id, &m)) != ST_OK)
+		return st;
+	render_msg_name(m.hash, rel, sizeof(rel));
+	path = xasprintf("%s/%s", r->dir, rel);
+	st = spool_read_file(path, RENDER_PAGE_MAX, &old, &len);
+	xfree(path);
+	/* Header text before the bar is escaped: no "<" in it, so the first
+	 * "</table><nav>" opens the bar, and the bar holds no other nav. */
+	if (st != ST_OK || (nav = strstr(old, open_tag)) == NULL ||
+	    (end = strstr(nav, close_tag)) == NULL) {
+		xfree(old);
+		return render_message(r, id);
+	}
+	nav += sizeof(open_tag) - 1 - (sizeof("<nav>") - 1);
+	end += sizeof(close_tag) - 1;
+	if ((st = nav_bytes(r, &m)) == ST_OK) {
+		buf_init(&page, RENDER_PAGE_MAX);
+		buf_append(&page, old, (size_t)(nav - old));
+		buf_append(&page, r->out.data, r->out.len);
+		buf_append(&page, end, len - (size_t)(end - old));
+		st = render_write_page(r->dir, rel, page.data, page.len);
+		buf_release(&page);
+	}
+	xfree(old);
+	return st;
+}

@@ -247,6 +247,21 @@ out:
 	return st;
 }
 
+enum status
+html_serialize_node(xmlNodePtr node, struct buf *out)
+{
+	struct serialize_out so = { .out = out, .too_big = 0 };
+	xmlOutputBufferPtr ob;
+
+	if ((ob = xmlOutputBufferCreateIO(serialize_write, NULL, &so, NULL))
+	    == NULL)
+		return ST_INTERNAL;
+	htmlNodeDumpFormatOutput(ob, node->doc, node, NULL, 0);
+	if (xmlOutputBufferClose(ob) < 0)
+		return so.too_big ? ST_TOOBIG : ST_INTERNAL;
+	return ST_OK;
+}
+
 int
 html_attr_url(xmlNodePtr el, const char *name, const char *url)
 {

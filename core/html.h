@@ -43,5 +43,8 @@ int		html_url_ok(const char *url, int absolute_only);
 /* Serialise doc into out (HTML or XML by the document's kind). ST_TOOBIG
  * when out's maximum is passed, ST_INTERNAL when libxml2 fails. */
 enum status	html_serialize(xmlDocPtr doc, struct buf *out);
+/* Append node and its subtree of an HTML document to out, exactly as
+ * html_serialize writes it inside the page. Same errors. */
+enum status	html_serialize_node(xmlNodePtr node, struct buf *out);
 
 #endif
