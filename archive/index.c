@@ -107,6 +107,8 @@ archive_index_prepare(const char *raw, size_t len, int64_t now,
 	for (int i = 0; i < mv.n_refs; i++)
 		p->refs[i] = xstrdup(mv.refs[i]);
 	p->body = search_text(&mv);
+	p->body_only = mv.n_pieces == 1 && mv.pieces[0].kind == PIECE_TEXT &&
+	    mv.pieces[0].len <= INDEX_TEXT_MAX && mv.n_att == 0;
 	p->refs_text = refs_text(&mv);
 	p->ready = 1;
 	mailtext_free(&mv);
@@ -145,8 +147,8 @@ archive_index_commit(struct store *s, const struct list *l,
 		return st;
 	m->node = t->place.node;
 	m->thread = t->place.thread;
-	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body))
-	    != ST_OK)
+	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body,
+	    p->body_only)) != ST_OK)
 		return st;
 	t->msg = m->id;
 	t->thread = m->thread;

@@ -33,6 +33,7 @@ struct index_prep {
 	char		*refs[MAIL_REFS_MAX];
 	char		*refs_text;
 	char		*body;		/* the searchable text */
+	int		 body_only;	/* body is all its page shows */
 };
 
 /* Hash and parse raw[0..len) into *p; dates missing or beyond now (a

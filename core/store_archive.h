@@ -59,8 +59,16 @@ enum status	store_archive_msg_find(struct store *s, int64_t list_id,
  * in page names). ST_NOTFOUND when none. */
 enum status	store_archive_msg_find_prefix(struct store *s, int64_t list_id,
 		    const char *prefix, int64_t *id);
+/* Insert m (its id is set) with its References text and searchable body;
+ * body_only says the body is exactly what its page shows (one text part,
+ * no attachment), see store_archive_msg_page_text(). */
 enum status	store_archive_msg_insert(struct store *s, struct arc_msg *m,
-		    const char *refs, const char *body);
+		    const char *refs, const char *body, int body_only);
+/* The page body of message id when it was stored body_only; ST_NOTFOUND
+ * otherwise (the page must then read the raw message). Caller frees *text
+ * with xfree(). */
+enum status	store_archive_msg_page_text(struct store *s, int64_t id,
+		    char **text);
 enum status	store_archive_msg_get(struct store *s, int64_t id,
 		    struct arc_msg *out);
 /* The indexed text of message id. Caller frees *body with xfree(). */

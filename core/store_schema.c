@@ -136,6 +136,11 @@ static const struct migration archive_district[] = {
 	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
 	  " tokenize = 'unicode61 remove_diacritics 2');" },
+	/* body_only: the message is one text part and no attachment, so its
+	 * page body is exactly its searchable text (no raw re-read). */
+	{ 2,
+	  "ALTER TABLE arc_msg ADD COLUMN body_only INTEGER NOT NULL"
+	  " DEFAULT 0;" },
 };
 
 /* The mail path: posts as received and their fate, held posts, delivery

@@ -325,3 +325,37 @@ def test_import_in_chunks_threads_like_one_by_one(arc, tmp_path):
     assert len(chunked) > 50
     assert chunked == single
     check_pages(html_dir(arc))
+
+
+def test_pages_from_stored_text_equal_pages_from_raw(arc, tmp_path):
+    """A one-part text message's page is rendered from its stored text
+    (body_only), not by re-reading and re-parsing the raw message: the page
+    must be byte for byte what the parse gives."""
+    import sqlite3
+    box = tmp_path / "a.mbox"
+    box.write_text(mbox(
+        mail("p1@x", "Plain", "Hello ann@example.org,\n> quoted\n>From the past\n\ttabbed\n" + "long " * 500),
+        mail("p2@x", "Re: Plain", "caf\u00e9 \u738b\u82b3 \u00e9t\u00e9\n", extra="References: <p1@x>\n"),
+        mail("p3@x", "Latin", "caf\xe9", ctype="text/plain; charset=iso-8859-1"),
+        mail("p4@x", "Empty", ""),
+        mail("h1@x", "Html", "<p>hi <b>there</b><script>x()</script></p>", ctype="text/html; charset=utf-8"),
+        mail("a1@x", "Attached", "--b\nContent-Type: text/plain\n\nsee file\n--b\nContent-Type: text/csv\n"
+             "Content-Disposition: attachment; filename=\"a.csv\"\n\n1,2\n--b--",
+             ctype="multipart/mixed; boundary=b"),
+    ))
+    assert arc.json("archive", "import", LIST, box)["added"] == 6
+    db = arc.home / "districts" / "d1" / "district.db"
+    with sqlite3.connect(db) as c:
+        only = dict(c.execute("SELECT message_id, body_only FROM arc_msg"))
+    assert only["p1@x"] == 1 and only["p2@x"] == 1 and only["p3@x"] == 1
+    assert only["h1@x"] == 0 and only["a1@x"] == 0
+    arc.run("archive", "export", LIST, tmp_path / "stored", check=0)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE arc_msg SET body_only = 0")
+    arc.run("archive", "export", LIST, tmp_path / "parsed", check=0)
+    stored = sorted((tmp_path / "stored").rglob("m/*.html"))
+    assert len(stored) == 6
+    for page in stored:
+        twin = tmp_path / "parsed" / page.relative_to(tmp_path / "stored")
+        assert page.read_bytes() == twin.read_bytes(), page.name
+    assert any("ann (at) example.org" in p.read_text() for p in stored)   # still obfuscated
