@@ -1,9 +1,10 @@
 /* import.c - bring an existing archive in from an mbox file (mboxrd as in
  * public-inbox exports, mboxo, Mailman 2 pipermail and Mailman 3 exports).
- * Messages are written to messages/ in batches: files first (by a writer
- * thread, while this one parses and indexes), one syncfs() per batch once
- * the writer is drained, then the batch's index transaction commits, so the
- * index never names a message that is not durably on disk. Idempotent: a message the
+ * Messages are written to a pack under messages/packs/ in batches: bytes
+ * first (by a writer thread, while this one parses and indexes); the drain
+ * at a batch's end makes them durable (pack fdatasync'ed, its index
+ * written), then the batch's index transaction commits, so the index never
+ * names a message that is not durably on disk. Idempotent: a message the
  * list already holds (same bytes) is skipped. */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,54 +31,38 @@ struct importer {
 	long				 msg_line;	/* line of its From_ */
 	int				 in_batch;
 	int				 too_big;
-	struct import_writer		*writer;	/* NULL: write here */
+	struct import_writer		*writer;
 };
 
 static enum status	put_raw(struct importer *, const char *, size_t, char *);
 static enum status	flush_msg(struct importer *);
 static enum status	batch_end(struct importer *);
 
-/* Hash raw and have it written into messages/ (by the writer thread when
- * there is one); no fsync: see batch_end. */
+/* Hash raw and have the writer thread append it to the pack; durable
+ * only after the drain in batch_end. */
 static enum status
 put_raw(struct importer *im, const char *raw, size_t len, char *hash)
 {
 	msgstore_hash(raw, len, hash);
-	if (im->writer == NULL)
-		return import_writer_put_raw(store_dir(im->s), hash, raw, len);
 	import_writer_put(im->writer, hash, raw, len);
 	return ST_OK;
 }
 
-/* Commit the batch's index rows once its files are on disk. */
+/* Commit the batch's index rows once its messages are durably on disk. */
 static enum status
 batch_end(struct importer *im)
 {
-	char *dir;
-	int fd;
-
 	enum status st;
 
 	if (im->in_batch == 0)
 		return ST_OK;
 	im->in_batch = 0;
-	if (im->writer && (st = import_writer_drain(im->writer)) != ST_OK) {
+	if ((st = import_writer_drain(im->writer)) != ST_OK) {
 		log_warnx("archive import write district=%s status=%s",
 		    store_slug(im->s), status_name(st));
 		store_rollback(im->s);
 		return st;
 	}
-	dir = xasprintf("%s/messages", store_dir(im->s));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	xfree(dir);
-	if (fd == -1 || syncfs(fd) == -1) {
-		log_warn("archive import syncfs district=%s", store_slug(im->s));
-		if (fd != -1)
-			close(fd);
-		store_rollback(im->s);
-		return ST_TEMP;
-	}
-	close(fd);
 	return store_commit(im->s);
 }
 
