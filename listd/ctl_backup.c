@@ -44,11 +44,13 @@ struct restore;
 
 static int is_hex(const char *, size_t);
 static int is_pack_name(const char *);
-static int write_packs(struct backup_walk *, char *, size_t);
 static int restore_file(struct restore *, const struct ustar_entry *,
     const char *);
 static int restore_verify_packs(struct restore *);
-static int write_messages(struct backup_walk *, char *, size_t);
+static int write_each(struct backup_walk *, const char *,
+    int (*)(const char *),
+    int (*)(struct backup_walk *, const char *, const char *, char *, size_t),
+    char *, size_t);
 static int manifest_parse(char *, struct district *, char *, size_t);
 static int entry_check(const struct ustar_entry *, char *, size_t);
 static int rm_entry(const char *, const struct stat *, int, struct FTW *);
@@ -120,33 +122,11 @@ write_pack(struct backup_walk *w, const char *packs, const char *idx_name,
 	return rc;
 }
 
-/* Every pack with an index (a pack without one is an import still
- * writing its first batch, or one that failed: nothing names it). */
 static int
-write_packs(struct backup_walk *w, char *err, size_t len)
+write_subdir(struct backup_walk *w, const char *messages, const char *sub,
+    char *err, size_t len)
 {
-	char *packs = xasprintf("%s/messages/packs", w->dir);
-	DIR *d = opendir(packs);
-	struct dirent *de;
-	int rc = 0;
-
-	if (d == NULL && errno != ENOENT) {
-		snprintf(err, len, "cannot read %s: %s", packs, strerror(errno));
-		rc = -1;
-	}
-	while (d && rc == 0 && (de = readdir(d)) != NULL)
-		if (msgpack_name_kind(de->d_name) == 'i')
-			rc = write_pack(w, packs, de->d_name, err, len);
-	if (d)
-		closedir(d);
-	xfree(packs);
-	return rc;
-}
-
-static int
-write_subdir(struct backup_walk *w, const char *sub, char *err, size_t len)
-{
-	char *path = xasprintf("%s/messages/%s", w->dir, sub), *name, *file;
+	char *path = xasprintf("%s/%s", messages, sub), *name, *file;
 	DIR *d = opendir(path);
 	struct dirent *de;
 	int rc = 0;
@@ -171,9 +151,27 @@ write_subdir(struct backup_walk *w, const char *sub, char *err, size_t len)
 }
 
 static int
-write_messages(struct backup_walk *w, char *err, size_t len)
+is_hex_subdir(const char *name)
 {
-	char *path = xasprintf("%s/messages", w->dir);
+	return strlen(name) == 2 && is_hex(name, 2);
+}
+
+/* An index's name (a pack without one is an import still writing its
+ * first batch, or one that failed: nothing names it). */
+static int
+is_idx(const char *name)
+{
+	return msgpack_name_kind(name) == 'i';
+}
+
+/* fn(w, dir, name) for every entry of w->dir/rel that match accepts; a
+ * missing directory has none. */
+static int
+write_each(struct backup_walk *w, const char *rel, int (*match)(const char *),
+    int (*fn)(struct backup_walk *, const char *, const char *, char *, size_t),
+    char *err, size_t len)
+{
+	char *path = xasprintf("%s/%s", w->dir, rel);
 	DIR *d = opendir(path);
 	struct dirent *de;
 	int rc = 0;
@@ -183,8 +181,8 @@ write_messages(struct backup_walk *w, char *err, size_t len)
 		rc = -1;
 	}
 	while (d && rc == 0 && (de = readdir(d)) != NULL)
-		if (strlen(de->d_name) == 2 && is_hex(de->d_name, 2))
-			rc = write_subdir(w, de->d_name, err, len);
+		if (match(de->d_name))
+			rc = fn(w, path, de->d_name, err, len);
 	if (d)
 		closedir(d);
 	xfree(path);
@@ -211,8 +209,9 @@ backup_write(struct ctl *c, const struct district *d, struct store *ds,
 	else if (ustar_write_mem(w->out, BACKUP_MANIFEST, man, strlen(man)) ||
 	    ustar_write_path(w->out, "district.db", db))
 		snprintf(err, len, "cannot write %s: %s", tmp, strerror(errno));
-	else if (write_messages(w, err, len) == 0 &&
-	    write_packs(w, err, len) == 0) {
+	else if (write_each(w, "messages", is_hex_subdir, write_subdir, err,
+	    len) == 0 && write_each(w, "messages/packs", is_idx, write_pack,
+	    err, len) == 0) {
 		if (ustar_write_end(w->out) || fflush(w->out) ||
 		    fsync(fileno(w->out)))
 			snprintf(err, len, "cannot write %s: %s", tmp,

@@ -8,14 +8,13 @@ crash between a pack's fsync and its index leaves nothing indexed."""
 import hashlib
 import io
 import os
-import re
 import sqlite3
 import subprocess
 import tarfile
 
 from conftest import BIN, Ctl
 from test_archive import LIST, arc, check_pages, html_dir, mail, mbox  # noqa: F401
-from test_archive_attach import ATT_MAIL, PNG
+from test_archive_attach import ATT_MAIL, PNG, attachment_links
 from webtest import site  # noqa: F401  (fixture)
 
 
@@ -92,12 +91,7 @@ def test_attachment_of_a_packed_message_is_served(site, ctl, tmp_path):
     box.write_text(mbox(ATT_MAIL.rstrip("\n")))
     assert ctl.json("archive", "import", "staff@north.example.org", box)["added"] == 1
     assert loose(site.home, "north") == [] and len(packs(site.home, "north")) == 2
-    w = site.web("north-admin")
-    msg_dir = site.home / "districts" / "north" / "html" / "staff" / "m"
-    page = next(msg_dir.glob("*.html")).name
-    r = w.get(f"/d/north/archive/staff/m/{page}")
-    assert r.status == 200
-    links = re.findall(r'href="\.\./(att/[0-9a-f]{20}/[^"]+)"', r.text)
+    w, links = attachment_links(site)
     r = w.get("/d/north/archive/staff/" + links[0])
     assert r.status == 200 and r.raw == PNG
     assert "attachment" in r.header("Content-Disposition")
