@@ -8,6 +8,10 @@
 #include "core/store_int.h"
 #include "core/xmem.h"
 
+/* A bulk import's page cache: its transactions touch far more than the
+ * default 2 MB, which would spill dirty pages to the WAL mid-transaction. */
+#define STORE_ARCHIVE_BULK_CACHE_KB "65536"
+
 #define MSG_COLS "m.id, m.list_id, m.node, m.thread, m.date, m.size," \
 	" m.n_attach, m.hash, m.message_id, m.subject, m.base_subject," \
 	" m.author_name, m.author_addr, m.month"
@@ -343,16 +347,34 @@ store_archive_node_set_parent(struct store *s, int64_t id, int64_t parent)
 }
 
 enum status
-store_archive_thread_move(struct store *s, int64_t list_id, int64_t from,
-    int64_t to)
+store_archive_node_link(struct store *s, int64_t id, int64_t parent,
+    int64_t thread)
 {
+	static const char sql[] = "UPDATE arc_node SET parent = ?, thread = ?"
+	    " WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st) {
+		sqlite3_bind_int64(st, 1, parent);
+		sqlite3_bind_int64(st, 2, thread);
+		sqlite3_bind_int64(st, 3, id);
+	}
+	return store_exec_stmt(s, st, "archive_node_link");
+}
+
+enum status
+store_archive_thread_move(struct store *s, int64_t list_id, int64_t from,
+    int64_t to, int with_msgs)
+{
+	/* "+list_id": found through the thread index; SQLite would otherwise
+	 * pick the (list_id, msgid) index and read every node of the list. */
 	static const char nodes[] = "UPDATE arc_node SET thread = ?"
-	    " WHERE thread = ? AND list_id = ?";
+	    " WHERE thread = ? AND +list_id = ?";
 	static const char msgs[] = "UPDATE arc_msg SET thread = ?"
-	    " WHERE thread = ? AND list_id = ?";
+	    " WHERE thread = ? AND +list_id = ?";
 	enum status rc = ST_OK;
 
-	for (int i = 0; i < 2 && rc == ST_OK; i++) {
+	for (int i = 0; i < (with_msgs ? 2 : 1) && rc == ST_OK; i++) {
 		sqlite3_stmt *st = store_stmt(s, i ? msgs : nodes);
 
 		if (st) {
@@ -370,4 +392,11 @@ store_archive_defer_checkpoint(struct store *s)
 {
 	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
 	    NULL);
+}
+
+void
+store_archive_bulk(struct store *s)
+{
+	(void)sqlite3_exec(s->db, "PRAGMA cache_size = -" 
+	    STORE_ARCHIVE_BULK_CACHE_KB, NULL, NULL, NULL);
 }

@@ -86,9 +86,14 @@ enum status	store_archive_node_add(struct store *s, int64_t list_id,
 		    const char *msgid, struct arc_node *out);
 enum status	store_archive_node_set_parent(struct store *s, int64_t id,
 		    int64_t parent);
-/* Relabel every container and message of thread from as thread to. */
+/* Make container id, alone in its own thread, a child of parent in
+ * thread: one row written. */
+enum status	store_archive_node_link(struct store *s, int64_t id,
+		    int64_t parent, int64_t thread);
+/* Relabel every container of thread from as thread to, and its messages
+ * too when with_msgs (0: the caller knows the thread holds none). */
 enum status	store_archive_thread_move(struct store *s, int64_t list_id,
-		    int64_t from, int64_t to);
+		    int64_t from, int64_t to, int with_msgs);
 
 enum status	store_archive_attach_add(struct store *s, int64_t msg,
 		    const struct arc_attach *a);
@@ -144,5 +149,8 @@ enum status	store_archive_set_html_as_text(struct store *s,
  * durable as before (the WAL is synced at each commit); a short-lived
  * process (listctl archive add) then does not pay for a checkpoint. */
 void		store_archive_defer_checkpoint(struct store *s);
+/* A larger page cache on s for an import or rebuild (many writes in one
+ * transaction); for this connection only. */
+void		store_archive_bulk(struct store *s);
 
 #endif

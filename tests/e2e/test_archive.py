@@ -281,3 +281,47 @@ def test_import_that_cannot_store_messages_indexes_nothing(arc, tmp_path):
     assert rc == 75 and "import stopped" in err
     msgs.unlink()
     assert arc.json("archive", "import", LIST, box)["added"] == 2   # nothing was half-done
+
+
+def thread_partition(ctl, name):
+    """Each thread page of list name as the bodies ("body N") it shows."""
+    import re
+    d = ctl.home / "districts" / "d1" / "html" / name / "t"
+    return sorted(sorted(re.findall(r"body (\d+|ten)\b", p.read_text())) for p in d.glob("*.html"))
+
+
+def test_import_in_chunks_threads_like_one_by_one(arc, tmp_path):
+    """The import parses chunks of messages on worker threads and stores
+    them in mbox order: across chunk boundaries (replies long before their
+    parents, a reference chain of unknown parents, duplicates, a message
+    naming itself) it must thread exactly as adding the same mails one by
+    one does."""
+    arc.run("list", "create", "one@d1.example.org", "--archive", "public", check=0)
+    msgs = []
+    n = 300
+    for i in range(n):
+        # message i replies to i+150 (a parent that comes much later, in
+        # another chunk) for the first half, to i-1 in runs of 5 after
+        if i < 150 and i % 3 == 0:
+            refs = f"References: <m{i + 150}@x> <m{i + 149}@x>\n"
+        elif i >= 150 and i % 5:
+            refs = f"In-Reply-To: <m{i - 1}@x>\nReferences: <gone{i}@x> <m{i - 1}@x> <m{i}@x>\n"
+        else:
+            refs = ""
+        day = 1 + i % 28
+        msgs.append(mail(f"m{i}@x", f"Topic {i // 5}" if not refs else f"Re: Topic {i // 5}", f"body {i}",
+                         date=f"Mon, {day:02d} Jun 2020 10:{i % 60:02d}:00 +0000", extra=refs))
+    msgs.insert(200, msgs[40])                         # the same bytes again
+    msgs.insert(260, msgs[10].replace("body 10", "body ten"))  # same Message-ID, new bytes
+    box = tmp_path / "big.mbox"
+    box.write_text(mbox(*msgs))
+    res = arc.json("archive", "import", LIST, box)
+    assert res["read"] == n + 2 and res["added"] == n + 1 and res["present"] == 1 and res["bad"] == 0
+    for i, m in enumerate(msgs):
+        f = tmp_path / f"{i}.eml"
+        f.write_text(m)
+        arc.run("archive", "add", "one@d1.example.org", f, check=0)
+    chunked, single = thread_partition(arc, "dev"), thread_partition(arc, "one")
+    assert len(chunked) > 50
+    assert chunked == single
+    check_pages(html_dir(arc))
