@@ -105,7 +105,9 @@ write_pack(struct backup_walk *w, const char *packs, const char *idx_name,
 		name = xasprintf("messages/packs/%s", idx_name);
 		rc = ustar_write_mem(w->out, name, data, n);
 		xfree(name);
-		memcpy(path + strlen(path) - 4, ".pack", 6);
+		xfree(path);
+		path = xasprintf("%s/%.*s.pack", packs,
+		    (int)strlen(idx_name) - 4, idx_name);
 		name = xasprintf("messages/packs/%.*s.pack",
 		    (int)strlen(idx_name) - 4, idx_name);
 		if (rc == 0)
