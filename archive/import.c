@@ -3,10 +3,11 @@
  * Messages are read in chunks; a chunk is hashed and parsed on worker
  * threads (archive_index_prepare) while this thread threads and stores the
  * chunk before it (archive_index_commit), in mbox order.
- * Messages are written to messages/ in batches: files first (by a writer
- * thread, while this one parses and indexes), one syncfs() per batch once
- * the writer is drained, then the batch's index transaction commits, so the
- * index never names a message that is not durably on disk. Idempotent: a message the
+ * Messages are written to a pack under messages/packs/ in batches: bytes
+ * first (by a writer thread, while this one parses and indexes); the drain
+ * at a batch's end makes them durable (pack fdatasync'ed, its index
+ * written), then the batch's index transaction commits, so the index never
+ * names a message that is not durably on disk. Idempotent: a message the
  * list already holds (same bytes) is skipped. */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +52,7 @@ struct importer {
 	long				 msg_line;	/* line of its From_ */
 	int				 in_batch;
 	int				 too_big;
-	struct import_writer		*writer;	/* NULL: write here */
+	struct import_writer		*writer;
 	struct workpool			*pool;		/* NULL: parse here */
 	struct chunk			 chunk[2];
 	int				 filling;	/* chunk being read */
@@ -63,46 +64,30 @@ static enum status	put_raw(struct importer *, const char *, size_t,
 static enum status	flush_msg(struct importer *);
 static enum status	batch_end(struct importer *);
 
-/* Have raw (whose hash is given) written into messages/ (by the writer
- * thread when there is one); no fsync: see batch_end. */
+/* Have raw (whose hash is given) appended to the pack by the writer
+ * thread; durable only after the drain in batch_end. */
 static enum status
 put_raw(struct importer *im, const char *raw, size_t len, const char *hash)
 {
-	if (im->writer == NULL)
-		return import_writer_put_raw(store_dir(im->s), hash, raw, len);
 	import_writer_put(im->writer, hash, raw, len);
 	return ST_OK;
 }
 
-/* Commit the batch's index rows once its files are on disk. */
+/* Commit the batch's index rows once its messages are durably on disk. */
 static enum status
 batch_end(struct importer *im)
 {
-	char *dir;
-	int fd;
-
 	enum status st;
 
 	if (im->in_batch == 0)
 		return ST_OK;
 	im->in_batch = 0;
-	if (im->writer && (st = import_writer_drain(im->writer)) != ST_OK) {
+	if ((st = import_writer_drain(im->writer)) != ST_OK) {
 		log_warnx("archive import write district=%s status=%s",
 		    store_slug(im->s), status_name(st));
 		store_rollback(im->s);
 		return st;
 	}
-	dir = xasprintf("%s/messages", store_dir(im->s));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	xfree(dir);
-	if (fd == -1 || syncfs(fd) == -1) {
-		log_warn("archive import syncfs district=%s", store_slug(im->s));
-		if (fd != -1)
-			close(fd);
-		store_rollback(im->s);
-		return ST_TEMP;
-	}
-	close(fd);
 	return store_commit(im->s);
 }
 
