@@ -10,11 +10,9 @@
  * names a message that is not durably on disk. Idempotent: a message the
  * list already holds (same bytes) is skipped. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "archive/archive.h"
 #include "archive/import_writer.h"
