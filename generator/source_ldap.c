@@ -255,7 +255,7 @@ ldap_src_open(struct source *src, const struct roster_source_conf *conf,
 		return st;
 	/* A missing client library is an outage, like a server down. */
 	if (ldap_api_load(msg, sizeof(msg)) == NULL) {
-		snprintf(err, err_len, "source \"%s\": %s", src->label, msg);
+		snprintf(err, err_len, "%s: %s", src->label, msg);
 		return ST_TEMP;
 	}
 	read_filter(q, conf);
@@ -452,7 +452,10 @@ ldap_src_close(struct source *src)
 	for (int r = 0; r < N_ROLES; r++)
 		if (q->group_members[r])
 			g_hash_table_destroy(q->group_members[r]);
-	LDAP_FN(ber_memfree)(q->cookie.bv_val);
+	/* Only a search's cookie or handle needs the library; it may be
+	 * missing when neither exists. */
+	if (q->cookie.bv_val)
+		LDAP_FN(ber_memfree)(q->cookie.bv_val);
 	if (q->ld)
 		LDAP_FN(ldap_unbind_ext_s)(q->ld, NULL, NULL);
 	xfree(q);

@@ -126,7 +126,7 @@ connect_db(struct source *src, struct mysql_src *q,
 
 	/* A missing client library is an outage, like a server down. */
 	if (mysql_api_load(msg, sizeof(msg)) == NULL) {
-		snprintf(err, err_len, "source \"%s\": %s", src->label, msg);
+		snprintf(err, err_len, "%s: %s", src->label, msg);
 		return ST_TEMP;
 	}
 	if ((has = source_password(conf, pw, sizeof(pw), msg,
