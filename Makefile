@@ -3,13 +3,17 @@
 
 BUILD    ?= build
 SANITIZE ?=
-PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd libmariadb
+PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd
+# Headers only: libmariadb and libldap/liblber are loaded with dlopen on
+# first use (core/dynlib.c, generator/*_api.c), never linked, so commands
+# without a MySQL or LDAP source start without them.
+DLOPEN_PKGS := libmariadb
 CC       ?= gcc
 PYTEST   := /usr/bin/python3 -m pytest
 
 CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Wshadow -Wformat=2 -Wno-format-truncation -O2 -g -I. -DLISTD_TEST_BUILD
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifneq ($(SANITIZE),)
   CFLAGS_BASE += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -17,7 +21,6 @@ ifneq ($(SANITIZE),)
 endif
 CFLAGS  += $(CFLAGS_BASE) $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lcrypt -lpthread -lm
-LDLIBS  += -lldap -llber
 
 CORE_SRC      := $(wildcard core/*.c)
 GENERATOR_SRC := $(wildcard generator/*.c)

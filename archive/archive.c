@@ -103,24 +103,54 @@ render_neighbours(struct render_ctx *r, const struct arc_msg *m)
 	}
 }
 
-/* Threads merged into the new message's thread: their pages go, their
- * messages' pages are re-linked and their months regrouped. */
+/* The pages of one thread that took in merged threads: its messages'
+ * pages are re-linked ("whole thread") and its months regrouped; the page
+ * of the thread itself too unless it is the new message's, which the
+ * caller renders. */
 static void
-render_merged(struct render_ctx *r, const struct index_touch *t)
+render_merged_into(struct render_ctx *r, const struct index_touch *t,
+    int64_t into, int *budget)
 {
 	struct id_set ids = { 0 };
 	struct merge_ctx mc = { .r = r, .skip_month = t->month };
+
+	if (into != t->thread)
+		render_thread(r, into);
+	store_archive_each_in_thread(r->s, into, collect_msg, &ids);
+	for (int i = 0; i < ids.n && *budget > 0; i++)
+		if (ids.v[i] != t->msg) {
+			render_message_relink(r, ids.v[i]);
+			(*budget)--;
+		}
+	xfree(ids.v);
+	store_archive_each_thread_month(r->s, into, regroup_month_cb, &mc);
+}
+
+/* Threads merged by the new message: their pages go, and every thread
+ * they went into is re-rendered. That is usually the new message's
+ * thread, but not always: a reference chain can join two older threads
+ * while the new message sits in a third. */
+static void
+render_merged(struct render_ctx *r, const struct index_touch *t)
+{
+	int64_t into[THREAD_GONE_MAX + 1];
+	int n_into = 0, budget = MERGED_RERENDER_MAX;
 
 	for (int i = 0; i < t->place.n_gone; i++)
 		render_thread(r, t->place.gone[i]);	/* removes the page */
 	if (t->place.n_gone == 0)
 		return;
-	store_archive_each_in_thread(r->s, t->thread, collect_msg, &ids);
-	for (int i = 0; i < ids.n && i < MERGED_RERENDER_MAX; i++)
-		if (ids.v[i] != t->msg)
-			render_message_relink(r, ids.v[i]);
-	xfree(ids.v);
-	store_archive_each_thread_month(r->s, t->thread, regroup_month_cb, &mc);
+	into[n_into++] = t->thread;
+	for (int i = 0; i < t->place.n_gone; i++) {
+		int seen = 0;
+
+		for (int k = 0; k < n_into; k++)
+			seen |= into[k] == t->place.gone_to[i];
+		if (!seen)
+			into[n_into++] = t->place.gone_to[i];
+	}
+	for (int k = 0; k < n_into; k++)
+		render_merged_into(r, t, into[k], &budget);
 }
 
 static enum status

@@ -1,16 +1,14 @@
 /* import_writer.c - the import's raw-message writer thread (see
  * import_writer.h). One queue, guarded by one mutex; the importing thread
- * waits only when the queue is full or at the end of a batch. */
-#include <libgen.h>
+ * waits only when the queue is full or at the end of a batch. The thread
+ * appends to one pack (core/msgpack.h) for the whole run. */
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "archive/import_writer.h"
-#include "archive/render.h"
 #include "core/log.h"
+#include "core/msgpack.h"
 #include "core/msgstore.h"
-#include "core/spool.h"
 #include "core/xmem.h"
 
 struct job {
@@ -22,6 +20,8 @@ struct job {
 
 struct import_writer {
 	const char	*dir;
+	struct msgpack_writer *pack;	/* the thread's, or the caller's */
+	int		 threaded;
 	pthread_t	 tid;
 	pthread_mutex_t	 mu;	/* guards everything below */
 	pthread_cond_t	 more;	/* a job was queued, or stop */
@@ -33,31 +33,19 @@ struct import_writer {
 	enum status	 st;		/* first failure since the last drain */
 };
 
-static void	*writer_main(void *);
+static void		*writer_main(void *);
+static enum status	 write_one(struct import_writer *, const char *,
+			    const char *, size_t);
 
-enum status
-import_writer_put_raw(const char *dir, const char *hash, const char *raw,
+/* Append raw to the pack unless the district holds it already (loose, in
+ * an earlier pack, or in this one). */
+static enum status
+write_one(struct import_writer *w, const char *hash, const char *raw,
     size_t len)
 {
-	char *path, *sub, *tmp;
-	enum status st = ST_OK;
-
-	if ((path = msgstore_path(dir, hash)) == NULL)
-		return ST_INTERNAL;
-	if (access(path, F_OK) == 0) {
-		xfree(path);
+	if (msgstore_has(w->dir, hash))
 		return ST_OK;
-	}
-	tmp = xstrdup(path);
-	sub = xstrdup(dirname(tmp));
-	xfree(tmp);
-	if (spool_mkdirs(sub) == -1)
-		st = ST_TEMP;
-	if (st == ST_OK)
-		st = render_write_bytes(sub, path + strlen(sub) + 1, raw, len);
-	xfree(sub);
-	xfree(path);
-	return st;
+	return msgpack_writer_add(w->pack, hash, raw, len);
 }
 
 static void *
@@ -77,7 +65,7 @@ writer_main(void *arg)
 			w->tail = NULL;
 		w->busy = 1;
 		pthread_mutex_unlock(&w->mu);
-		st = import_writer_put_raw(w->dir, j->hash, j->raw, j->len);
+		st = write_one(w, j->hash, j->raw, j->len);
 		pthread_mutex_lock(&w->mu);
 		if (st != ST_OK && w->st == ST_OK)
 			w->st = st;
@@ -98,17 +86,14 @@ import_writer_new(const char *dir)
 
 	w->dir = dir;
 	w->st = ST_OK;
+	w->pack = msgpack_writer_new(dir);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->more, NULL);
 	pthread_cond_init(&w->less, NULL);
-	if (pthread_create(&w->tid, NULL, writer_main, w) != 0) {
-		log_warnx("archive import no-writer-thread");
-		pthread_cond_destroy(&w->less);
-		pthread_cond_destroy(&w->more);
-		pthread_mutex_destroy(&w->mu);
-		xfree(w);
-		return NULL;
-	}
+	if (pthread_create(&w->tid, NULL, writer_main, w) == 0)
+		w->threaded = 1;
+	else
+		log_warnx("archive import no-writer-thread (writing inline)");
 	return w;
 }
 
@@ -116,8 +101,16 @@ void
 import_writer_put(struct import_writer *w, const char *hash, const char *raw,
     size_t len)
 {
-	struct job *j = xcalloc(1, sizeof(*j));
+	struct job *j;
+	enum status st;
 
+	if (!w->threaded) {
+		if ((st = write_one(w, hash, raw, len)) != ST_OK &&
+		    w->st == ST_OK)
+			w->st = st;
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
 	memcpy(j->hash, hash, sizeof(j->hash));
 	j->len = len;
 	j->raw = xmalloc(len ? len : 1);
@@ -145,6 +138,9 @@ import_writer_drain(struct import_writer *w)
 		pthread_cond_wait(&w->less, &w->mu);
 	st = w->st;
 	w->st = ST_OK;
+	/* The thread is idle until the next put: the pack is ours here. */
+	if (st == ST_OK)
+		st = msgpack_writer_commit(w->pack);
 	pthread_mutex_unlock(&w->mu);
 	return st;
 }
@@ -158,7 +154,9 @@ import_writer_free(struct import_writer *w)
 	w->stop = 1;
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->tid, NULL);
+	if (w->threaded)
+		pthread_join(w->tid, NULL);
+	msgpack_writer_free(w->pack);
 	pthread_cond_destroy(&w->less);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->mu);

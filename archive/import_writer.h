@@ -1,6 +1,6 @@
-/* import_writer.h - a thread that writes an import's raw messages into
- * messages/ while the importing thread parses and indexes: the kernel's
- * file creation overlaps the parse and SQLite work. */
+/* import_writer.h - a thread that appends an import's raw messages to one
+ * pack under messages/packs/ (core/msgpack.h) while the importing thread
+ * parses and indexes; a drain makes the batch durable. */
 #ifndef LISTD_ARCHIVE_IMPORT_WRITER_H
 #define LISTD_ARCHIVE_IMPORT_WRITER_H
 
@@ -13,21 +13,23 @@
 struct import_writer;
 
 /* Start a writer for district directory dir (borrowed: must outlive the
- * writer). NULL when no thread could be started: the caller then writes
- * itself with import_writer_put_raw(). Free with import_writer_free(). */
+ * writer). When no thread can be started it writes inline, in
+ * import_writer_put(). Never NULL; free with import_writer_free(). */
 struct import_writer	*import_writer_new(const char *dir);
-/* Queue a copy of raw[0..len) to be written as hash (unless already
- * there). Waits while IMPORT_WRITER_QUEUE bytes are queued. */
+/* Queue a copy of raw[0..len) to be written as hash (unless the district
+ * holds it already, loose or packed). Waits while IMPORT_WRITER_QUEUE bytes
+ * are queued. */
 void		 import_writer_put(struct import_writer *w, const char *hash,
 		    const char *raw, size_t len);
-/* Wait until everything queued is written. Returns the first failure of
- * any write since the last drain (ST_TEMP, ST_NOSPACE), else ST_OK. */
+/* Wait until everything queued is written, then make it durable (the
+ * pack's bytes fdatasync'ed, its index written and renamed into place):
+ * after ST_OK an index row may name any message put so far. Returns the
+ * first failure of any write since the last drain (ST_TEMP, ST_NOSPACE),
+ * else the commit's status. */
 enum status	 import_writer_drain(struct import_writer *w);
-/* Drain, stop the thread and free w. NULL does nothing. */
+/* Stop the thread and free w. What no drain committed is not named by
+ * any pack index (its bytes are cut off or unreferenced). NULL does
+ * nothing. */
 void		 import_writer_free(struct import_writer *w);
-/* Write raw as hash into dir's messages/ unless there already (no fsync:
- * the import syncs the file system once per batch). */
-enum status	 import_writer_put_raw(const char *dir, const char *hash,
-		    const char *raw, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 #include "archive/mailtext.h"
 #include "archive/sanitize.h"
 #include "core/buf.h"
+#include "core/msgstore.h"
 #include "core/xmem.h"
 
 #define DATE_SLACK	(2 * 86400)	/* clocks run a little fast */
@@ -59,16 +60,14 @@ refs_text(const struct mail_view *mv)
 	return s ? s : xstrdup("");
 }
 
+/* The header fields of m (its hash is set already). */
 static void
-fill_msg(struct arc_msg *m, const struct list *l, const char *hash,
-    const struct mail_view *mv, size_t len, int64_t now)
+fill_msg(struct arc_msg *m, const struct mail_view *mv, size_t len,
+    int64_t now)
 {
 	time_t t;
 	struct tm tm;
 
-	memset(m, 0, sizeof(*m));
-	m->list_id = l->id;
-	snprintf(m->hash, sizeof(m->hash), "%s", hash);
 	snprintf(m->message_id, sizeof(m->message_id), "%s", mv->message_id);
 	snprintf(m->subject, sizeof(m->subject), "%s", mv->subject);
 	snprintf(m->author_name, sizeof(m->author_name), "%s", mv->author_name);
@@ -84,43 +83,94 @@ fill_msg(struct arc_msg *m, const struct list *l, const char *hash,
 }
 
 enum status
-archive_index_add(struct store *s, const struct list *l, const char *hash,
-    const char *raw, size_t len, struct index_touch *t)
+archive_index_prepare(const char *raw, size_t len, int64_t now,
+    struct index_prep *p)
 {
 	struct mail_view mv;
-	struct arc_msg *m = xmalloc(sizeof(*m));
-	char *body = NULL, *refs = NULL;
+	enum status st;
+
+	memset(p, 0, sizeof(*p));
+	msgstore_hash(raw, len, p->m.hash);
+	memset(&mv, 0, sizeof(mv));
+	if ((st = mailtext_parse(raw, len, &mv)) != ST_OK) {
+		char hash[sizeof(p->m.hash)];
+
+		memcpy(hash, p->m.hash, sizeof(hash));
+		memset(p, 0, sizeof(*p));
+		memcpy(p->m.hash, hash, sizeof(hash));
+		return st;
+	}
+	fill_msg(&p->m, &mv, len, now);
+	mailtext_base_subject(p->m.subject, p->m.base_subject,
+	    sizeof(p->m.base_subject), &p->is_reply);
+	p->n_refs = mv.n_refs;
+	for (int i = 0; i < mv.n_refs; i++)
+		p->refs[i] = xstrdup(mv.refs[i]);
+	p->body = search_text(&mv);
+	p->body_only = mv.n_pieces == 1 && mv.pieces[0].kind == PIECE_TEXT &&
+	    mv.pieces[0].len <= INDEX_TEXT_MAX && mv.n_att == 0;
+	p->refs_text = refs_text(&mv);
+	p->ready = 1;
+	mailtext_free(&mv);
+	return ST_OK;
+}
+
+void
+archive_index_prep_free(struct index_prep *p)
+{
+	for (int i = 0; i < p->n_refs; i++)
+		xfree(p->refs[i]);
+	xfree(p->body);
+	xfree(p->refs_text);
+	memset(p, 0, sizeof(*p));
+}
+
+enum status
+archive_index_commit(struct store *s, const struct list *l,
+    struct index_prep *p, struct index_touch *t)
+{
+	struct arc_msg *m = &p->m;
 	int64_t id;
-	int is_reply;
 	enum status st;
 
 	memset(t, 0, sizeof(*t));
-	memset(&mv, 0, sizeof(mv));
-	if ((st = store_archive_msg_find(s, l->id, hash, &id)) == ST_OK) {
-		st = ST_EXISTS;
-		goto out;
-	}
-	if (st != ST_NOTFOUND || (st = mailtext_parse(raw, len, &mv)) != ST_OK)
-		goto out;
-	fill_msg(m, l, hash, &mv, len, store_now());
-	mailtext_base_subject(m->subject, m->base_subject,
-	    sizeof(m->base_subject), &is_reply);
-	if ((st = archive_thread_place(s, l->id, mv.message_id, hash, mv.refs,
-	    mv.n_refs, m->base_subject, is_reply, &t->place)) != ST_OK)
-		goto out;
+	if ((st = store_archive_msg_find(s, l->id, m->hash, &id)) == ST_OK)
+		return ST_EXISTS;
+	if (st != ST_NOTFOUND)
+		return st;
+	if (!p->ready)
+		return ST_DATA;
+	m->list_id = l->id;
+	if ((st = archive_thread_place(s, l->id, m->message_id, m->hash,
+	    p->refs, p->n_refs, m->base_subject, p->is_reply, &t->place))
+	    != ST_OK)
+		return st;
 	m->node = t->place.node;
 	m->thread = t->place.thread;
-	body = search_text(&mv);
-	refs = refs_text(&mv);
-	if ((st = store_archive_msg_insert(s, m, refs, body)) != ST_OK)
-		goto out;
+	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body,
+	    p->body_only)) != ST_OK)
+		return st;
 	t->msg = m->id;
 	t->thread = m->thread;
 	memcpy(t->month, m->month, sizeof(t->month));
-out:
-	xfree(body);
-	xfree(refs);
-	xfree(m);
-	mailtext_free(&mv);
+	return ST_OK;
+}
+
+enum status
+archive_index_add(struct store *s, const struct list *l, const char *hash,
+    const char *raw, size_t len, struct index_touch *t)
+{
+	struct index_prep p;
+	int64_t id;
+	enum status st;
+
+	memset(t, 0, sizeof(*t));
+	if ((st = store_archive_msg_find(s, l->id, hash, &id)) == ST_OK)
+		return ST_EXISTS;	/* known: no need to parse it */
+	if (st != ST_NOTFOUND)
+		return st;
+	if ((st = archive_index_prepare(raw, len, store_now(), &p)) == ST_OK)
+		st = archive_index_commit(s, l, &p, t);
+	archive_index_prep_free(&p);
 	return st;
 }

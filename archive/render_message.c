@@ -166,19 +166,29 @@ headers(struct render_ctx *r, xmlNodePtr main, const struct arc_msg *m)
 	html_el(tr, "td", render_subject(m));
 }
 
+/* The page of message id. A message stored body_only (one text part, no
+ * attachment) is rendered from its stored text, the same bytes its one
+ * part gives: no raw read, no MIME parse. */
 enum status
 render_message(struct render_ctx *r, int64_t id)
 {
 	struct arc_msg m;
 	struct mail_view mv;
-	char *raw = NULL, rel[80];
+	char *raw = NULL, *text = NULL, rel[80];
 	size_t len;
 	xmlDocPtr doc;
 	xmlNodePtr main;
 	enum status st;
 
 	memset(&mv, 0, sizeof(mv));
-	if ((st = store_archive_msg_get(r->s, id, &m)) != ST_OK ||
+	if ((st = store_archive_msg_get(r->s, id, &m)) != ST_OK)
+		goto out;
+	if ((st = store_archive_msg_page_text(r->s, id, &text)) == ST_OK) {
+		mv.n_pieces = 1;
+		mv.pieces[0].kind = PIECE_TEXT;
+		mv.pieces[0].text = text;
+		mv.pieces[0].len = strlen(text);
+	} else if (st != ST_NOTFOUND ||
 	    (st = msgstore_get(store_dir(r->s), m.hash, RAW_MAX, &raw, &len))
 	    != ST_OK || (st = mailtext_parse(raw, len, &mv)) != ST_OK)
 		goto out;
@@ -190,7 +200,7 @@ render_message(struct render_ctx *r, int64_t id)
 	render_msg_name(m.hash, rel, sizeof(rel));
 	st = render_write(r, rel, doc);
 out:
-	mailtext_free(&mv);
+	mailtext_free(&mv);	/* frees text too, as its one piece */
 	xfree(raw);
 	return st;
 }

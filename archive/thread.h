@@ -16,6 +16,8 @@ struct thread_place {
 	int	n_gone;		/* threads with messages merged into
 				   another by this */
 	int64_t	gone[THREAD_GONE_MAX];
+	int64_t	gone_to[THREAD_GONE_MAX];	/* the thread each went into:
+				   not always this message's thread */
 };
 
 /* Place a message in the list's threads. msgid is its Message-ID ("" when

@@ -1,10 +1,13 @@
-/* msgstore.c - content-addressed raw messages (see msgstore.h). */
+/* msgstore.c - content-addressed raw messages (see msgstore.h): loose
+ * files here, packs through msgpack.c. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 
+#include "core/msgpack.h"
 #include "core/msgstore.h"
 #include "core/spool.h"
 #include "core/xmem.h"
@@ -49,7 +52,8 @@ msgstore_put(const char *district_dir, const void *data, size_t len,
 	msgstore_hash(data, len, hash);
 	dir = xasprintf("%s/messages/%.2s", district_dir, hash);
 	path = xasprintf("%s/%s.eml", dir, hash);
-	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+	if ((stat(path, &sb) == 0 && (size_t)sb.st_size == len) ||
+	    msgpack_has(district_dir, hash))
 		goto out;
 	if (spool_mkdirs(dir) == -1) {
 		st = ST_TEMP;
@@ -74,5 +78,20 @@ msgstore_get(const char *district_dir, const char *hash, size_t max,
 		return ST_NOTFOUND;
 	st = spool_read_file(path, max, data, len);
 	xfree(path);
+	if (st == ST_NOTFOUND)
+		st = msgpack_read(district_dir, hash, max, data, len);
 	return st;
+}
+
+int
+msgstore_has(const char *district_dir, const char *hash)
+{
+	char *path = msgstore_path(district_dir, hash);
+	int rc;
+
+	if (path == NULL)
+		return 0;
+	rc = access(path, F_OK) == 0 || msgpack_has(district_dir, hash);
+	xfree(path);
+	return rc;
 }

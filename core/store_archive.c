@@ -8,6 +8,10 @@
 #include "core/store_int.h"
 #include "core/xmem.h"
 
+/* A bulk import's page cache: its transactions touch far more than the
+ * default 2 MB, which would spill dirty pages to the WAL mid-transaction. */
+#define STORE_ARCHIVE_BULK_CACHE_KB "65536"
+
 #define MSG_COLS "m.id, m.list_id, m.node, m.thread, m.date, m.size," \
 	" m.n_attach, m.hash, m.message_id, m.subject, m.base_subject," \
 	" m.author_name, m.author_addr, m.month"
@@ -105,12 +109,12 @@ fts_insert(struct store *s, const struct arc_msg *m, const char *body)
 
 enum status
 store_archive_msg_insert(struct store *s, struct arc_msg *m,
-    const char *refs, const char *body)
+    const char *refs, const char *body, int body_only)
 {
 	static const char sql[] = "INSERT INTO arc_msg (list_id, hash, node,"
 	    " thread, message_id, refs, subject, base_subject, author_name,"
-	    " author_addr, date, month, size, n_attach)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " author_addr, date, month, size, n_attach, body_only)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	enum status rc;
 
@@ -130,6 +134,7 @@ store_archive_msg_insert(struct store *s, struct arc_msg *m,
 	sqlite3_bind_text(st, 12, m->month, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 13, m->size);
 	sqlite3_bind_int(st, 14, m->n_attach);
+	sqlite3_bind_int(st, 15, body_only != 0);
 	if ((rc = store_exec_stmt(s, st, "archive_msg_insert")) != ST_OK)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
@@ -159,29 +164,50 @@ store_archive_msg_get(struct store *s, int64_t id, struct arc_msg *out)
 	return rc;
 }
 
+/* The text of the first row's first column, copied into *out (xfree). */
+static enum status
+one_text(struct store *s, sqlite3_stmt *st, const char *what, char **out)
+{
+	enum status rc;
+	int err;
+
+	*out = NULL;
+	if (st == NULL)
+		return ST_INTERNAL;
+	err = sqlite3_step(st);
+	if (err == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		*out = xstrdup(t ? (const char *)t : "");
+		rc = ST_OK;
+	} else
+		rc = err == SQLITE_DONE ? ST_NOTFOUND :
+		    store_status(s, err, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
 enum status
 store_archive_msg_body(struct store *s, int64_t id, char **body)
 {
 	static const char sql[] = "SELECT body FROM arc_fts WHERE rowid = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
-	enum status rc;
-	int err;
 
-	*body = NULL;
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	err = sqlite3_step(st);
-	if (err == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return one_text(s, st, "archive_msg_body", body);
+}
 
-		*body = xstrdup(t ? (const char *)t : "");
-		rc = ST_OK;
-	} else
-		rc = err == SQLITE_DONE ? ST_NOTFOUND :
-		    store_status(s, err, "archive_msg_body");
-	sqlite3_reset(st);
-	return rc;
+enum status
+store_archive_msg_page_text(struct store *s, int64_t id, char **text)
+{
+	static const char sql[] = "SELECT f.body FROM arc_msg m"
+	    " JOIN arc_fts f ON f.rowid = m.id WHERE m.id = ? AND m.body_only";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return one_text(s, st, "archive_msg_page_text", text);
 }
 
 enum status
@@ -343,16 +369,34 @@ store_archive_node_set_parent(struct store *s, int64_t id, int64_t parent)
 }
 
 enum status
-store_archive_thread_move(struct store *s, int64_t list_id, int64_t from,
-    int64_t to)
+store_archive_node_link(struct store *s, int64_t id, int64_t parent,
+    int64_t thread)
 {
+	static const char sql[] = "UPDATE arc_node SET parent = ?, thread = ?"
+	    " WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	if (st) {
+		sqlite3_bind_int64(st, 1, parent);
+		sqlite3_bind_int64(st, 2, thread);
+		sqlite3_bind_int64(st, 3, id);
+	}
+	return store_exec_stmt(s, st, "archive_node_link");
+}
+
+enum status
+store_archive_thread_move(struct store *s, int64_t list_id, int64_t from,
+    int64_t to, int with_msgs)
+{
+	/* "+list_id": found through the thread index; SQLite would otherwise
+	 * pick the (list_id, msgid) index and read every node of the list. */
 	static const char nodes[] = "UPDATE arc_node SET thread = ?"
-	    " WHERE thread = ? AND list_id = ?";
+	    " WHERE thread = ? AND +list_id = ?";
 	static const char msgs[] = "UPDATE arc_msg SET thread = ?"
-	    " WHERE thread = ? AND list_id = ?";
+	    " WHERE thread = ? AND +list_id = ?";
 	enum status rc = ST_OK;
 
-	for (int i = 0; i < 2 && rc == ST_OK; i++) {
+	for (int i = 0; i < (with_msgs ? 2 : 1) && rc == ST_OK; i++) {
 		sqlite3_stmt *st = store_stmt(s, i ? msgs : nodes);
 
 		if (st) {
@@ -370,4 +414,11 @@ store_archive_defer_checkpoint(struct store *s)
 {
 	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
 	    NULL);
+}
+
+void
+store_archive_bulk(struct store *s)
+{
+	(void)sqlite3_exec(s->db, "PRAGMA cache_size = -" 
+	    STORE_ARCHIVE_BULK_CACHE_KB, NULL, NULL, NULL);
 }

@@ -59,8 +59,16 @@ enum status	store_archive_msg_find(struct store *s, int64_t list_id,
  * in page names). ST_NOTFOUND when none. */
 enum status	store_archive_msg_find_prefix(struct store *s, int64_t list_id,
 		    const char *prefix, int64_t *id);
+/* Insert m (its id is set) with its References text and searchable body;
+ * body_only says the body is exactly what its page shows (one text part,
+ * no attachment), see store_archive_msg_page_text(). */
 enum status	store_archive_msg_insert(struct store *s, struct arc_msg *m,
-		    const char *refs, const char *body);
+		    const char *refs, const char *body, int body_only);
+/* The page body of message id when it was stored body_only; ST_NOTFOUND
+ * otherwise (the page must then read the raw message). Caller frees *text
+ * with xfree(). */
+enum status	store_archive_msg_page_text(struct store *s, int64_t id,
+		    char **text);
 enum status	store_archive_msg_get(struct store *s, int64_t id,
 		    struct arc_msg *out);
 /* The indexed text of message id. Caller frees *body with xfree(). */
@@ -86,9 +94,14 @@ enum status	store_archive_node_add(struct store *s, int64_t list_id,
 		    const char *msgid, struct arc_node *out);
 enum status	store_archive_node_set_parent(struct store *s, int64_t id,
 		    int64_t parent);
-/* Relabel every container and message of thread from as thread to. */
+/* Make container id, alone in its own thread, a child of parent in
+ * thread: one row written. */
+enum status	store_archive_node_link(struct store *s, int64_t id,
+		    int64_t parent, int64_t thread);
+/* Relabel every container of thread from as thread to, and its messages
+ * too when with_msgs (0: the caller knows the thread holds none). */
 enum status	store_archive_thread_move(struct store *s, int64_t list_id,
-		    int64_t from, int64_t to);
+		    int64_t from, int64_t to, int with_msgs);
 
 enum status	store_archive_attach_add(struct store *s, int64_t msg,
 		    const struct arc_attach *a);
@@ -144,5 +157,8 @@ enum status	store_archive_set_html_as_text(struct store *s,
  * durable as before (the WAL is synced at each commit); a short-lived
  * process (listctl archive add) then does not pay for a checkpoint. */
 void		store_archive_defer_checkpoint(struct store *s);
+/* A larger page cache on s for an import or rebuild (many writes in one
+ * transaction); for this connection only. */
+void		store_archive_bulk(struct store *s);
 
 #endif

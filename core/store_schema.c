@@ -136,11 +136,16 @@ static const struct migration archive_district[] = {
 	  " html_as_text INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE VIRTUAL TABLE arc_fts USING fts5(subject, author, body,"
 	  " tokenize = 'unicode61 remove_diacritics 2');" },
+	/* body_only: the message is one text part and no attachment, so its
+	 * page body is exactly its searchable text (no raw re-read). */
+	{ 2,
+	  "ALTER TABLE arc_msg ADD COLUMN body_only INTEGER NOT NULL"
+	  " DEFAULT 0;" },
 	/* Messages per list and month, kept by triggers on every insert,
 	 * delete (list clear, list removal) and move: the list index and the
 	 * archive home, rendered on every add, read ~100 counter rows
 	 * instead of counting 10,000 index entries. */
-	{ 2,
+	{ 3,
 	  "CREATE TABLE arc_month ("
 	  " list_id INTEGER NOT NULL,"
 	  " month TEXT NOT NULL,"

@@ -89,34 +89,37 @@ ldapc_error(LDAP *ld, int rc, const char *what, char *err, size_t err_len)
 	char *diag = NULL;
 
 	if (ld != NULL)
-		(void)ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-	snprintf(err, err_len, "%s: %s%s%s", what, ldap_err2string(rc),
+		(void)LDAP_FN(ldap_get_option)(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE,
+		    &diag);
+	snprintf(err, err_len, "%s: %s%s%s", what,
+	    LDAP_FN(ldap_err2string)(rc),
 	    diag && *diag ? " - " : "", diag && *diag ? diag : "");
 	if (diag)
-		ldap_memfree(diag);
+		LDAP_FN(ldap_memfree)(diag);
 }
 
 /* Protocol 3, no referrals, timeouts, and the CA to trust. */
 static enum status
 set_options(LDAP *ld, const struct ldapc_conf *c, char *err, size_t err_len)
 {
+	__typeof__(&ldap_set_option) set = LDAP_FN(ldap_set_option);
 	struct timeval tv = { c->timeout, 0 };
 	int v3 = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
 
-	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3) != 0 ||
-	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != 0 ||
-	    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != 0 ||
-	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != 0) {
+	if (set(ld, LDAP_OPT_PROTOCOL_VERSION, &v3) != 0 ||
+	    set(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != 0 ||
+	    set(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != 0 ||
+	    set(ld, LDAP_OPT_TIMEOUT, &tv) != 0) {
 		snprintf(err, err_len, "%s: cannot set connection options",
 		    c->uri);
 		return ST_INTERNAL;
 	}
 	if (!c->starttls && strncasecmp(c->uri, "ldaps://", 8) != 0)
 		return ST_OK;
-	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) != 0 ||
-	    (c->tls_ca[0] && ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE,
+	if (set(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand) != 0 ||
+	    (c->tls_ca[0] && set(ld, LDAP_OPT_X_TLS_CACERTFILE,
 	    c->tls_ca) != 0) ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != 0) {
+	    set(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != 0) {
 		snprintf(err, err_len, "%s: cannot set up TLS (tls-ca %s)",
 		    c->uri, c->tls_ca[0] ? c->tls_ca : "unset");
 		return ST_CONFIG;
@@ -134,16 +137,20 @@ ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err, size_t err_len)
 
 	*out = NULL;
 	pw[0] = '\0';
+	/* A missing client library is an outage, like a server down. */
+	if (ldap_api_load(err, err_len) == NULL)
+		return ST_TEMP;
 	if (c->bind_dn[0] && source_password(c->conf, pw, sizeof(pw), err,
 	    err_len) != 1)
 		return ST_CONFIG;
-	if ((rc = ldap_initialize(&ld, c->uri)) != LDAP_SUCCESS) {
-		snprintf(err, err_len, "%s: %s", c->uri, ldap_err2string(rc));
+	if ((rc = LDAP_FN(ldap_initialize)(&ld, c->uri)) != LDAP_SUCCESS) {
+		snprintf(err, err_len, "%s: %s", c->uri,
+		    LDAP_FN(ldap_err2string)(rc));
 		return ST_CONFIG;
 	}
 	if ((st = set_options(ld, c, err, err_len)) != ST_OK)
 		goto fail;
-	if (c->starttls && (rc = ldap_start_tls_s(ld, NULL, NULL)) !=
+	if (c->starttls && (rc = LDAP_FN(ldap_start_tls_s)(ld, NULL, NULL)) !=
 	    LDAP_SUCCESS) {
 		snprintf(what, sizeof(what), "%s: StartTLS failed", c->uri);
 		ldapc_error(ld, rc, what, err, err_len);
@@ -162,7 +169,7 @@ ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err, size_t err_len)
 	return ST_OK;
 fail:
 	explicit_bzero(pw, sizeof(pw));
-	ldap_unbind_ext_s(ld, NULL, NULL);
+	LDAP_FN(ldap_unbind_ext_s)(ld, NULL, NULL);
 	return st;
 }
 
@@ -181,8 +188,8 @@ ldapc_bind(LDAP *ld, const char *dn, const char *password, char *err,
 	}
 	cred.bv_val = (char *)password;
 	cred.bv_len = strlen(password);
-	rc = ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
-	    NULL);
+	rc = LDAP_FN(ldap_sasl_bind_s)(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL,
+	    NULL, NULL);
 	if (rc == LDAP_SUCCESS)
 		return ST_OK;
 	snprintf(what, sizeof(what), "bind as %s", dn);
@@ -246,13 +253,13 @@ ldapc_filter(const char *template, const char *value, char *out, size_t len)
 char *
 ldapc_value(LDAP *ld, LDAPMessage *e, const char *attr)
 {
-	struct berval **v = ldap_get_values_len(ld, e, attr);
+	struct berval **v = LDAP_FN(ldap_get_values_len)(ld, e, attr);
 	const unsigned char *b;
 	char *out;
 	int text = 1;
 
 	if (v == NULL || v[0] == NULL) {
-		ldap_value_free_len(v);
+		LDAP_FN(ldap_value_free_len)(v);
 		return NULL;
 	}
 	b = (const unsigned char *)v[0]->bv_val;
@@ -270,14 +277,14 @@ ldapc_value(LDAP *ld, LDAPMessage *e, const char *attr)
 		for (size_t i = 0; i < v[0]->bv_len; i++)
 			snprintf(out + i * 2, 3, "%02x", b[i]);
 	}
-	ldap_value_free_len(v);
+	LDAP_FN(ldap_value_free_len)(v);
 	return out;
 }
 
 int
 ldapc_member_of(LDAP *ld, LDAPMessage *e, const char *group_norm)
 {
-	struct berval **v = ldap_get_values_len(ld, e, "memberOf");
+	struct berval **v = LDAP_FN(ldap_get_values_len)(ld, e, "memberOf");
 	char dn[LDAPC_DN_MAX + 1], norm[LDAPC_DN_MAX + 1];
 	int found = 0;
 
@@ -287,7 +294,7 @@ ldapc_member_of(LDAP *ld, LDAPMessage *e, const char *group_norm)
 		found = ldapc_dn_norm(dn, norm, sizeof(norm)) &&
 		    strcmp(norm, group_norm) == 0;
 	}
-	ldap_value_free_len(v);
+	LDAP_FN(ldap_value_free_len)(v);
 	return found;
 }
 
@@ -296,16 +303,18 @@ ldapc_dn_norm(const char *dn, char *out, size_t len)
 {
 	char *norm = NULL;
 
-	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &norm,
+	if (ldap_api_load(NULL, 0) == NULL)
+		return NULL;
+	if (LDAP_FN(ldap_dn_normalize)(dn, LDAP_DN_FORMAT_LDAP, &norm,
 	    LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || norm == NULL ||
 	    strlen(norm) >= len) {
 		if (norm)
-			ldap_memfree(norm);
+			LDAP_FN(ldap_memfree)(norm);
 		return NULL;
 	}
 	for (size_t i = 0; norm[i]; i++)
 		out[i] = (char)tolower((unsigned char)norm[i]);
 	out[strlen(norm)] = '\0';
-	ldap_memfree(norm);
+	LDAP_FN(ldap_memfree)(norm);
 	return out;
 }

@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "core/store_roster.h"
+#include "generator/ldap_api.h"
 
 #define LDAPC_DN_MAX		1024
 #define LDAPC_ATTR_MAX		64
@@ -39,11 +40,13 @@ struct ldapc_conf {
  * with StartTLS, a bind DN without a password. */
 enum status	ldapc_conf_read(const struct roster_source_conf *conf,
 		    struct ldapc_conf *out, char *err, size_t err_len);
-/* Connect to c->uri, start TLS when asked, and bind as c->bind_dn with the
- * source's password (source_password(); anonymous without a bind DN).
- * ST_OK with *out set (caller frees with ldap_unbind_ext_s()); ST_CONFIG
- * for a password file readable by group or others, or empty; ST_TEMP when
- * the server cannot be reached, TLS fails or the bind is refused. */
+/* Load the LDAP library (ldap_api_load()), connect to c->uri, start TLS
+ * when asked, and bind as c->bind_dn with the source's password
+ * (source_password(); anonymous without a bind DN). ST_OK with *out set
+ * (caller frees with LDAP_FN(ldap_unbind_ext_s)); ST_CONFIG for a password
+ * file readable by group or others, or empty; ST_TEMP when the library is
+ * missing, the server cannot be reached, TLS fails or the bind is
+ * refused. */
 enum status	ldapc_open(const struct ldapc_conf *c, LDAP **out, char *err,
 		    size_t err_len);
 /* Bind on ld as dn with password (simple bind). ST_OK; ST_DENIED for wrong
@@ -67,7 +70,8 @@ char		*ldapc_value(LDAP *ld, LDAPMessage *e, const char *attr);
  * group_norm (see ldapc_dn_norm)? */
 int		ldapc_member_of(LDAP *ld, LDAPMessage *e, const char *group_norm);
 /* dn normalised for comparison (RFC 4514 form, lower case) into out;
- * out, or NULL when dn is not a valid DN. */
+ * out, or NULL when dn is not a valid DN or the LDAP library is missing
+ * (ldap_api_load() says which). */
 char		*ldapc_dn_norm(const char *dn, char *out, size_t len);
 /* A message for LDAP result code rc (with the server's diagnostic from ld
  * when there is one) into err. */

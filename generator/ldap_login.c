@@ -39,10 +39,10 @@ in_login_group(LDAP *ld, LDAPMessage *e, const char *dn,
 		return 0;
 	snprintf(filter, sizeof(filter), "(|(member=%s)(uniqueMember=%s))",
 	    esc, esc);
-	rc = ldap_search_ext_s(ld, group, LDAP_SCOPE_BASE, filter, attrs, 0,
-	    NULL, NULL, &tv, 1, &res);
-	n = rc == LDAP_SUCCESS ? ldap_count_entries(ld, res) : 0;
-	ldap_msgfree(res);
+	rc = LDAP_FN(ldap_search_ext_s)(ld, group, LDAP_SCOPE_BASE, filter,
+	    attrs, 0, NULL, NULL, &tv, 1, &res);
+	n = rc == LDAP_SUCCESS ? LDAP_FN(ldap_count_entries)(ld, res) : 0;
+	LDAP_FN(ldap_msgfree)(res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldapc_error(ld, rc, key, err, err_len);
 		return -1;
@@ -58,10 +58,10 @@ read_entry(LDAP *ld, LDAPMessage *e, const struct roster_source_conf *conf,
 	char attr[64], group[8], *dn, *v;
 	int any = 0;
 
-	if ((dn = ldap_get_dn(ld, e)) == NULL)
+	if ((dn = LDAP_FN(ldap_get_dn)(ld, e)) == NULL)
 		return ST_TEMP;
 	snprintf(out->dn, sizeof(out->dn), "%s", dn);
-	ldap_memfree(dn);
+	LDAP_FN(ldap_memfree)(dn);
 	if (!source_setting(conf, "map-address", attr, sizeof(attr)))
 		snprintf(attr, sizeof(attr), "mail");
 	if ((v = ldapc_value(ld, e, attr)) != NULL)
@@ -105,9 +105,9 @@ find_entry(LDAP *ld, const struct ldapc_conf *c, const char *filter,
 		attrs[4] = amap;
 	if (source_setting(conf, "map-name", nmap, sizeof(nmap)))
 		attrs[attrs[4] ? 5 : 4] = nmap;
-	rc = ldap_search_ext_s(ld, c->base, c->scope, filter, attrs, 0, NULL,
-	    NULL, &tv, 2, &res);
-	n = rc == LDAP_SUCCESS ? ldap_count_entries(ld, res) : 0;
+	rc = LDAP_FN(ldap_search_ext_s)(ld, c->base, c->scope, filter, attrs,
+	    0, NULL, NULL, &tv, 2, &res);
+	n = rc == LDAP_SUCCESS ? LDAP_FN(ldap_count_entries)(ld, res) : 0;
 	if (rc == LDAP_SIZELIMIT_EXCEEDED || (rc == LDAP_SUCCESS && n != 1)) {
 		snprintf(err, err_len, "%s: %s", filter, n == 0 &&
 		    rc == LDAP_SUCCESS ? "no such entry" : "more than one entry");
@@ -116,9 +116,9 @@ find_entry(LDAP *ld, const struct ldapc_conf *c, const char *filter,
 		ldapc_error(ld, rc, "search", err, err_len);
 		st = rc == LDAP_FILTER_ERROR ? ST_CONFIG : ST_TEMP;
 	} else
-		st = read_entry(ld, ldap_first_entry(ld, res), conf, c->timeout,
-		    out, err, err_len);
-	ldap_msgfree(res);
+		st = read_entry(ld, LDAP_FN(ldap_first_entry)(ld, res), conf,
+		    c->timeout, out, err, err_len);
+	LDAP_FN(ldap_msgfree)(res);
 	return st;
 }
 
@@ -158,6 +158,6 @@ generator_ldap_login(const struct roster_source_conf *conf, const char *login,
 	if ((st = find_entry(ld, &c, filter, conf, out, err, err_len)) ==
 	    ST_OK)
 		st = ldapc_bind(ld, out->dn, password, err, err_len);
-	ldap_unbind_ext_s(ld, NULL, NULL);
+	LDAP_FN(ldap_unbind_ext_s)(ld, NULL, NULL);
 	return st;
 }

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "core/dynlib.h"
 #include "core/xmem.h"
 #include "generator/ldap.h"
 #include "generator/source.h"
@@ -154,18 +155,19 @@ read_groups(struct ldap_src *q, const struct roster_source_conf *conf,
 		q->has_groups = 1;
 		q->group_members[r] = g_hash_table_new_full(g_str_hash,
 		    g_str_equal, xfree, NULL);
-		rc = ldap_search_ext_s(q->ld, dn, LDAP_SCOPE_BASE,
+		rc = LDAP_FN(ldap_search_ext_s)(q->ld, dn, LDAP_SCOPE_BASE,
 		    "(objectClass=*)", attrs, 0, NULL, NULL, &tv, 0, &res);
 		if (rc != LDAP_SUCCESS) {
 			ldapc_error(q->ld, rc, key, err, err_len);
-			ldap_msgfree(res);
+			LDAP_FN(ldap_msgfree)(res);
 			return rc == LDAP_NO_SUCH_OBJECT ? ST_CONFIG : ST_TEMP;
 		}
-		for (e = ldap_first_entry(q->ld, res); e;
-		    e = ldap_next_entry(q->ld, e))
+		for (e = LDAP_FN(ldap_first_entry)(q->ld, res); e;
+		    e = LDAP_FN(ldap_next_entry)(q->ld, e))
 			for (int a = 0; attrs[a]; a++) {
-				struct berval **v = ldap_get_values_len(q->ld,
-				    e, attrs[a]);
+				struct berval **v =
+				    LDAP_FN(ldap_get_values_len)(q->ld, e,
+				    attrs[a]);
 
 				for (size_t i = 0; v && v[i]; i++) {
 					snprintf(dn, sizeof(dn), "%.*s",
@@ -175,9 +177,9 @@ read_groups(struct ldap_src *q, const struct roster_source_conf *conf,
 						    q->group_members[r],
 						    xstrdup(norm));
 				}
-				ldap_value_free_len(v);
+				LDAP_FN(ldap_value_free_len)(v);
 			}
-		ldap_msgfree(res);
+		LDAP_FN(ldap_msgfree)(res);
 	}
 	return ST_OK;
 }
@@ -190,7 +192,8 @@ start_search(struct ldap_src *q, char *err, size_t err_len)
 	int rc;
 
 	if (q->c.page_size > 0) {
-		rc = ldap_create_page_control(q->ld, (ber_int_t)q->c.page_size,
+		rc = LDAP_FN(ldap_create_page_control)(q->ld,
+		    (ber_int_t)q->c.page_size,
 		    q->cookie.bv_len ? &q->cookie : NULL, 1, &page);
 		if (rc != LDAP_SUCCESS) {
 			ldapc_error(q->ld, rc, "paged results", err, err_len);
@@ -198,10 +201,11 @@ start_search(struct ldap_src *q, char *err, size_t err_len)
 		}
 		ctrls[0] = page;
 	}
-	rc = ldap_search_ext(q->ld, q->c.base, q->c.scope, q->filter, q->attrs,
-	    0, page ? ctrls : NULL, NULL, NULL, LDAP_NO_LIMIT, &q->msgid);
+	rc = LDAP_FN(ldap_search_ext)(q->ld, q->c.base, q->c.scope, q->filter,
+	    q->attrs, 0, page ? ctrls : NULL, NULL, NULL, LDAP_NO_LIMIT,
+	    &q->msgid);
 	if (page)
-		ldap_control_free(page);
+		LDAP_FN(ldap_control_free)(page);
 	if (rc != LDAP_SUCCESS) {
 		ldapc_error(q->ld, rc, "search", err, err_len);
 		return rc == LDAP_FILTER_ERROR ? ST_CONFIG : ST_TEMP;
@@ -243,11 +247,17 @@ ldap_src_open(struct source *src, const struct roster_source_conf *conf,
 {
 	struct ldap_src *q = xcalloc(1, sizeof(*q));
 	struct maps_ctx mc = { src, q, conf };
+	char msg[DYNLIB_ERR_MAX];
 	enum status st;
 
 	src->state = q;
 	if ((st = ldapc_conf_read(conf, &q->c, err, err_len)) != ST_OK)
 		return st;
+	/* A missing client library is an outage, like a server down. */
+	if (ldap_api_load(msg, sizeof(msg)) == NULL) {
+		snprintf(err, err_len, "%s: %s", src->label, msg);
+		return ST_TEMP;
+	}
 	read_filter(q, conf);
 	read_columns(src, q, conf);
 	(void)source_setting_each(conf, read_map, &mc);
@@ -307,9 +317,9 @@ entry_role(struct ldap_src *q, LDAPMessage *e)
 	if (v && *v)
 		return v;
 	xfree(v);
-	if (q->has_groups && (dn = ldap_get_dn(q->ld, e)) != NULL) {
+	if (q->has_groups && (dn = LDAP_FN(ldap_get_dn)(q->ld, e)) != NULL) {
 		dn_norm = ldapc_dn_norm(dn, norm, sizeof(norm));
-		ldap_memfree(dn);
+		LDAP_FN(ldap_memfree)(dn);
 	}
 	for (r = 0; q->has_groups && r < N_ROLES; r++)
 		if (in_group(q, e, dn_norm, r))
@@ -360,10 +370,11 @@ search_done(struct ldap_src *q, LDAPMessage *msg)
 	ber_int_t count;
 	int err = LDAP_OTHER, rc;
 
-	rc = ldap_parse_result(q->ld, msg, &err, NULL, &text, NULL, &ctrls, 1);
+	rc = LDAP_FN(ldap_parse_result)(q->ld, msg, &err, NULL, &text, NULL,
+	    &ctrls, 1);
 	if (rc != LDAP_SUCCESS || err != LDAP_SUCCESS) {
 		snprintf(q->err, sizeof(q->err), "search failed: %s%s%s%s",
-		    ldap_err2string(rc != LDAP_SUCCESS ? rc : err),
+		    LDAP_FN(ldap_err2string)(rc != LDAP_SUCCESS ? rc : err),
 		    text && *text ? " - " : "", text ? text : "",
 		    err == LDAP_SIZELIMIT_EXCEEDED ? " (the result is "
 		    "incomplete; set page-size below the server's size limit)" :
@@ -371,19 +382,19 @@ search_done(struct ldap_src *q, LDAPMessage *msg)
 		rc = -2;
 		goto out;
 	}
-	ber_memfree(q->cookie.bv_val);
+	LDAP_FN(ber_memfree)(q->cookie.bv_val);
 	q->cookie.bv_val = NULL;
 	q->cookie.bv_len = 0;
 	rc = 0;
-	if (q->c.page_size > 0 && (pc = ldap_control_find(
+	if (q->c.page_size > 0 && (pc = LDAP_FN(ldap_control_find)(
 	    LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL)) != NULL &&
-	    ldap_parse_pageresponse_control(q->ld, pc, &count, &q->cookie) ==
-	    LDAP_SUCCESS && q->cookie.bv_len > 0)
+	    LDAP_FN(ldap_parse_pageresponse_control)(q->ld, pc, &count,
+	    &q->cookie) == LDAP_SUCCESS && q->cookie.bv_len > 0)
 		rc = start_search(q, q->err, sizeof(q->err)) == ST_OK ? 1 : -2;
 out:
 	if (text)
-		ldap_memfree(text);
-	ldap_controls_free(ctrls);
+		LDAP_FN(ldap_memfree)(text);
+	LDAP_FN(ldap_controls_free)(ctrls);
 	return rc;
 }
 
@@ -398,7 +409,8 @@ ldap_src_next(struct source *src, const char **reason)
 	free_row(src, q);
 	*reason = q->err;
 	while (!q->done) {
-		rc = ldap_result(q->ld, q->msgid, LDAP_MSG_ONE, &tv, &msg);
+		rc = LDAP_FN(ldap_result)(q->ld, q->msgid, LDAP_MSG_ONE, &tv,
+		    &msg);
 		if (rc == 0) {
 			snprintf(q->err, sizeof(q->err), "no answer from the "
 			    "server within %d s; the result is incomplete",
@@ -406,18 +418,20 @@ ldap_src_next(struct source *src, const char **reason)
 			return -2;
 		}
 		if (rc == -1) {
-			(void)ldap_get_option(q->ld, LDAP_OPT_RESULT_CODE, &lerr);
+			(void)LDAP_FN(ldap_get_option)(q->ld,
+			    LDAP_OPT_RESULT_CODE, &lerr);
 			ldapc_error(q->ld, lerr, "search failed (the result is "
 			    "incomplete)", q->err, sizeof(q->err));
 			return -2;
 		}
 		if (rc == LDAP_RES_SEARCH_ENTRY) {
-			fill_row(src, q, ldap_first_entry(q->ld, msg));
-			ldap_msgfree(msg);
+			fill_row(src, q, LDAP_FN(ldap_first_entry)(q->ld, msg));
+			LDAP_FN(ldap_msgfree)(msg);
 			return 1;
 		}
 		if (rc != LDAP_RES_SEARCH_RESULT) {
-			ldap_msgfree(msg);	/* a referral: not followed */
+			/* A referral: not followed. */
+			LDAP_FN(ldap_msgfree)(msg);
 			continue;
 		}
 		if ((rc = search_done(q, msg)) == -2)
@@ -438,8 +452,11 @@ ldap_src_close(struct source *src)
 	for (int r = 0; r < N_ROLES; r++)
 		if (q->group_members[r])
 			g_hash_table_destroy(q->group_members[r]);
-	ber_memfree(q->cookie.bv_val);
+	/* Only a search's cookie or handle needs the library; it may be
+	 * missing when neither exists. */
+	if (q->cookie.bv_val)
+		LDAP_FN(ber_memfree)(q->cookie.bv_val);
 	if (q->ld)
-		ldap_unbind_ext_s(q->ld, NULL, NULL);
+		LDAP_FN(ldap_unbind_ext_s)(q->ld, NULL, NULL);
 	xfree(q);
 }

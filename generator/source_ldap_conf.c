@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/dynlib.h"
 #include "generator/ldap.h"
 #include "generator/source.h"
 
@@ -47,6 +48,7 @@ check_key(const char *key, void *ctx)
 {
 	struct check_ctx *cc = ctx;
 	char v[LDAPC_DN_MAX + 1], norm[LDAPC_DN_MAX + 1];
+	char msg[DYNLIB_ERR_MAX];
 
 	if (IN(key, known_keys) || strncmp(key, "map-", 4) == 0)
 		return 0;
@@ -66,6 +68,10 @@ check_key(const char *key, void *ctx)
 	else if (strncmp(key, "role-map.", 9) == 0)
 		snprintf(cc->err, cc->err_len, "setting %s: role-map.staff, "
 		    "role-map.student or role-map.utility expected", key);
+	else if (strncmp(key, "role-group.", 11) == 0 &&
+	    ldap_api_load(msg, sizeof(msg)) == NULL)
+		snprintf(cc->err, cc->err_len, "setting %s: cannot check the "
+		    "DN: %s", key, msg);
 	else if (strncmp(key, "role-group.", 11) == 0)
 		snprintf(cc->err, cc->err_len, "setting %s: a group DN for "
 		    "role-group.staff, .student, .utility, .district-admin or "

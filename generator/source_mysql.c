@@ -6,7 +6,6 @@
  * timeout) is a failed read, never a short valid result. Settings are
  * parsed in source_mysql_conf.c. */
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +16,7 @@
 
 #include "core/xmem.h"
 #include "generator/source.h"
+#include "generator/mysql_api.h"
 #include "generator/source_mysql.h"
 
 #define MYSQL_PACKET_MAX	(4UL << 20)	/* a directory row is small */
@@ -40,14 +40,6 @@ struct mysql_src {
 	const char	*vals[SOURCE_COLUMNS_MAX];
 	char		 err[512];
 };
-
-static pthread_once_t library_once = PTHREAD_ONCE_INIT;
-
-static void
-library_init(void)
-{
-	(void)mysql_library_init(0, NULL, NULL);
-}
 
 static time_t
 now_monotonic(void)
@@ -87,11 +79,12 @@ static enum status
 fail(struct source *src, struct mysql_src *q, const char *what, char *err,
     size_t err_len)
 {
-	unsigned e = mysql_errno(q->db);
+	unsigned e = MYSQL_FN(mysql_errno)(q->db);
 	char note[80];
 
 	snprintf(err, err_len, "%s: %s: %s (error %u)%s", src->label, what,
-	    mysql_error(q->db), e, timeout_note(q, note, sizeof(note)));
+	    MYSQL_FN(mysql_error)(q->db), e,
+	    timeout_note(q, note, sizeof(note)));
 	return error_status(e);
 }
 
@@ -104,19 +97,21 @@ set_options(MYSQL *db, const struct mysql_settings *ms)
 	unsigned long packet = MYSQL_PACKET_MAX;
 	my_bool yes = 1;
 
-	mysql_options(db, MYSQL_OPT_CONNECT_TIMEOUT, &ms->connect_timeout);
-	mysql_options(db, MYSQL_OPT_READ_TIMEOUT, &ms->query_timeout);
-	mysql_options(db, MYSQL_OPT_WRITE_TIMEOUT, &ms->query_timeout);
-	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(db, MYSQL_OPT_LOCAL_INFILE, &zero);
-	mysql_options(db, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
+	__typeof__(&mysql_options) set = MYSQL_FN(mysql_options);
+
+	set(db, MYSQL_OPT_CONNECT_TIMEOUT, &ms->connect_timeout);
+	set(db, MYSQL_OPT_READ_TIMEOUT, &ms->query_timeout);
+	set(db, MYSQL_OPT_WRITE_TIMEOUT, &ms->query_timeout);
+	set(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	set(db, MYSQL_OPT_LOCAL_INFILE, &zero);
+	set(db, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
 	if (ms->tls == SOURCE_TLS_OFF)
 		return;
-	mysql_options(db, MYSQL_OPT_SSL_ENFORCE, &yes);
+	set(db, MYSQL_OPT_SSL_ENFORCE, &yes);
 	if (ms->tls != SOURCE_TLS_VERIFY)
 		return;
-	mysql_options(db, MYSQL_OPT_SSL_CA, ms->tls_ca);
-	mysql_options(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+	set(db, MYSQL_OPT_SSL_CA, ms->tls_ca);
+	set(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 }
 
 /* Connect with the password read just for this call and wiped after. */
@@ -125,31 +120,37 @@ connect_db(struct source *src, struct mysql_src *q,
     const struct roster_source_conf *conf, const struct mysql_settings *ms,
     char *err, size_t err_len)
 {
-	char pw[SOURCE_PASSWORD_MAX + 1], msg[400];
+	char pw[SOURCE_PASSWORD_MAX + 1], msg[600];
 	MYSQL *ok;
 	int has;
 
+	/* A missing client library is an outage, like a server down. */
+	if (mysql_api_load(msg, sizeof(msg)) == NULL) {
+		snprintf(err, err_len, "%s: %s", src->label, msg);
+		return ST_TEMP;
+	}
 	if ((has = source_password(conf, pw, sizeof(pw), msg,
 	    sizeof(msg))) == -1) {
 		snprintf(err, err_len, "%s: %s", src->label, msg);
 		return ST_CONFIG;
 	}
-	pthread_once(&library_once, library_init);
-	if ((q->db = mysql_init(NULL)) == NULL) {
+	if ((q->db = MYSQL_FN(mysql_init)(NULL)) == NULL) {
 		explicit_bzero(pw, sizeof(pw));
 		snprintf(err, err_len, "%s: out of memory", src->label);
 		return ST_TEMP;
 	}
 	set_options(q->db, ms);
-	ok = mysql_real_connect(q->db, ms->socket[0] ? "localhost" : ms->host,
-	    ms->user, has ? pw : NULL, ms->database[0] ? ms->database : NULL,
-	    ms->port, ms->socket[0] ? ms->socket : NULL, 0);
+	ok = MYSQL_FN(mysql_real_connect)(q->db,
+	    ms->socket[0] ? "localhost" : ms->host, ms->user, has ? pw : NULL,
+	    ms->database[0] ? ms->database : NULL, ms->port,
+	    ms->socket[0] ? ms->socket : NULL, 0);
 	explicit_bzero(pw, sizeof(pw));
 	if (ok == NULL)
 		return fail(src, q, "cannot connect", err, err_len);
 	/* The library may fall back to plain text; a TLS setting is a
 	 * promise, so check what was agreed. */
-	if (ms->tls != SOURCE_TLS_OFF && mysql_get_ssl_cipher(q->db) == NULL) {
+	if (ms->tls != SOURCE_TLS_OFF &&
+	    MYSQL_FN(mysql_get_ssl_cipher)(q->db) == NULL) {
 		snprintf(err, err_len, "%s: the server does not speak TLS "
 		    "(tls=%s is set)", src->label, ms->tls == SOURCE_TLS_VERIFY ?
 		    "verify" : "required");
@@ -177,26 +178,26 @@ run_query(struct source *src, struct mysql_src *q, const char *query,
 {
 	MYSQL_FIELD *fields;
 
-	if (mysql_query(q->db, "START TRANSACTION READ ONLY") != 0)
+	if (MYSQL_FN(mysql_query)(q->db, "START TRANSACTION READ ONLY") != 0)
 		return fail(src, q, "cannot start a read-only transaction",
 		    err, err_len);
 	q->deadline = now_monotonic() + (time_t)q->query_timeout;
-	if (mysql_real_query(q->db, query, strlen(query)) != 0)
+	if (MYSQL_FN(mysql_real_query)(q->db, query, strlen(query)) != 0)
 		return fail(src, q, "the query failed", err, err_len);
-	if ((q->res = mysql_use_result(q->db)) == NULL) {
-		if (mysql_errno(q->db) != 0)
+	if ((q->res = MYSQL_FN(mysql_use_result)(q->db)) == NULL) {
+		if (MYSQL_FN(mysql_errno)(q->db) != 0)
 			return fail(src, q, "the query failed", err, err_len);
 		snprintf(err, err_len, "%s: the query returns no rows (one "
 		    "SELECT expected)", src->label);
 		return ST_DATA;
 	}
-	q->n_cols = mysql_num_fields(q->res);
+	q->n_cols = MYSQL_FN(mysql_num_fields)(q->res);
 	if (q->n_cols > SOURCE_COLUMNS_MAX) {
 		snprintf(err, err_len, "%s: the query returns %u columns, "
 		    "more than %d", src->label, q->n_cols, SOURCE_COLUMNS_MAX);
 		return ST_DATA;
 	}
-	fields = mysql_fetch_fields(q->res);
+	fields = MYSQL_FN(mysql_fetch_fields)(q->res);
 	for (unsigned i = 0; i < q->n_cols; i++)
 		src->columns[src->n_columns++] =
 		    source_column_dup(fields[i].name);
@@ -234,8 +235,8 @@ mysql_src_open(struct source *src, const struct roster_source_conf *conf,
 static int
 take_row(struct source *src, struct mysql_src *q, MYSQL_ROW row)
 {
-	unsigned long *len = mysql_fetch_lengths(q->res);
-	MYSQL_FIELD *fields = mysql_fetch_fields(q->res);
+	unsigned long *len = MYSQL_FN(mysql_fetch_lengths)(q->res);
+	MYSQL_FIELD *fields = MYSQL_FN(mysql_fetch_fields)(q->res);
 
 	for (unsigned i = 0; i < q->n_cols; i++) {
 		q->vals[i] = row[i] ? row[i] : "";
@@ -264,12 +265,13 @@ mysql_src_next(struct source *src, const char **reason)
 		    q->query_timeout, src->line);
 		return -2;
 	}
-	if ((row = mysql_fetch_row(q->res)) == NULL) {
-		if (mysql_errno(q->db) == 0)
+	if ((row = MYSQL_FN(mysql_fetch_row)(q->res)) == NULL) {
+		if (MYSQL_FN(mysql_errno)(q->db) == 0)
 			return 0;
 		snprintf(q->err, sizeof(q->err), "the rows stopped after row "
-		    "%zu: %s (error %u)%s", src->line, mysql_error(q->db),
-		    mysql_errno(q->db), timeout_note(q, note, sizeof(note)));
+		    "%zu: %s (error %u)%s", src->line,
+		    MYSQL_FN(mysql_error)(q->db), MYSQL_FN(mysql_errno)(q->db),
+		    timeout_note(q, note, sizeof(note)));
 		return -2;
 	}
 	src->line++;
@@ -284,8 +286,8 @@ mysql_src_close(struct source *src)
 	if (q == NULL)
 		return;
 	if (q->res)
-		mysql_free_result(q->res);
+		MYSQL_FN(mysql_free_result)(q->res);
 	if (q->db)
-		mysql_close(q->db);
+		MYSQL_FN(mysql_close)(q->db);
 	xfree(q);
 }

@@ -28,7 +28,8 @@ static int archive_export_cmd(struct ctl *);
 const struct ctl_verb ctl_archive_verbs[] = {
 	{ "import", "", 2, 2, "import LIST FILE.mbox",
 	  "import an mbox (mboxrd, mboxo, Mailman 2/3 exports); messages "
-	  "already archived are skipped, so importing twice adds nothing",
+	  "already archived are skipped, so importing twice adds nothing; "
+	  "new raw messages go into one pack under messages/packs/",
 	  archive_import_cmd },
 	{ "rebuild", "", 1, 1, "rebuild LIST",
 	  "re-index and re-thread every message from messages/ and render "

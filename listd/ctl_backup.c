@@ -1,13 +1,15 @@
 /* ctl_backup.c - listctl district backup SLUG FILE and district restore
  * FILE. A backup is a ustar file: listd-backup.txt (format, slug, domain,
  * name), district.db (a snapshot by SQLite's online backup API, taken while
- * listd runs) and messages/ab/<sha256>.eml. The snapshot is taken before the
- * messages are copied, and messages are written before the rows naming
- * them, so every message the snapshot names is in the backup. A restore
- * accepts only those names, regular files, and messages whose content has
- * their hash; it builds the district in a staging directory and moves it
- * into place only when everything checked out. The html/ cache is not
- * saved: "listctl archive rebuild" recreates it. */
+ * listd runs), messages/ab/<sha256>.eml and the packs of imported messages,
+ * messages/packs/pack-<id>.idx each followed by its .pack. The snapshot is
+ * taken before the messages are copied, and messages are written (a pack's
+ * index after its bytes) before the rows naming them, so every message the
+ * snapshot names is in the backup. A restore accepts only those names,
+ * regular files, messages whose content has their hash and packs whose
+ * every message does (core/msgpack.h); it builds the district in a staging
+ * directory and moves it into place only when everything checked out. The
+ * html/ cache is not saved: "listctl archive rebuild" recreates it. */
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/msgpack.h"
 #include "core/msgstore.h"
 #include "core/spool.h"
 #include "core/store_backup.h"
@@ -37,8 +40,17 @@ struct backup_walk {
 	long		 n_messages;
 };
 
+struct restore;
+
 static int is_hex(const char *, size_t);
-static int write_messages(struct backup_walk *, char *, size_t);
+static int is_pack_name(const char *);
+static int restore_file(struct restore *, const struct ustar_entry *,
+    const char *);
+static int restore_verify_packs(struct restore *);
+static int write_each(struct backup_walk *, const char *,
+    int (*)(const char *),
+    int (*)(struct backup_walk *, const char *, const char *, char *, size_t),
+    char *, size_t);
 static int manifest_parse(char *, struct district *, char *, size_t);
 static int entry_check(const struct ustar_entry *, char *, size_t);
 static int rm_entry(const char *, const struct stat *, int, struct FTW *);
@@ -64,10 +76,59 @@ is_message_name(const char *name)
 	    strncmp(name + 9, h, 2) == 0;
 }
 
+/* Is name messages/packs/pack-<16 hex>.idx or .pack? */
 static int
-write_subdir(struct backup_walk *w, const char *sub, char *err, size_t len)
+is_pack_name(const char *name)
 {
-	char *path = xasprintf("%s/messages/%s", w->dir, sub), *name, *file;
+	return strncmp(name, "messages/packs/", 15) == 0 &&
+	    msgpack_name_kind(name + 15) != 0;
+}
+
+/* One pack: its index (checked, copied as read) then its bytes, which only
+ * ever grow, so the copy holds everything the index names. */
+static int
+write_pack(struct backup_walk *w, const char *packs, const char *idx_name,
+    char *err, size_t len)
+{
+	char *path = xasprintf("%s/%s", packs, idx_name), *data = NULL, *name;
+	size_t n = 0;
+	uint32_t count;
+	const char *why;
+	enum status st;
+	int rc = -1;
+
+	if ((st = spool_read_file(path, MSGPACK_IDX_MAX, &data, &n)) != ST_OK)
+		snprintf(err, len, "cannot read %s (%s)", path, status_name(st));
+	else if (msgpack_idx_check((unsigned char *)data, n, &count, &why))
+		snprintf(err, len, "%s: %s", path, why);
+	else {
+		name = xasprintf("messages/packs/%s", idx_name);
+		rc = ustar_write_mem(w->out, name, data, n);
+		xfree(name);
+		xfree(path);
+		path = xasprintf("%s/%.*s.pack", packs,
+		    (int)strlen(idx_name) - 4, idx_name);
+		name = xasprintf("messages/packs/%.*s.pack",
+		    (int)strlen(idx_name) - 4, idx_name);
+		if (rc == 0)
+			rc = ustar_write_path(w->out, name, path);
+		if (rc == -1)
+			snprintf(err, len, "cannot copy %s: %s", path,
+			    strerror(errno));
+		else
+			w->n_messages += count;
+		xfree(name);
+	}
+	xfree(data);
+	xfree(path);
+	return rc;
+}
+
+static int
+write_subdir(struct backup_walk *w, const char *messages, const char *sub,
+    char *err, size_t len)
+{
+	char *path = xasprintf("%s/%s", messages, sub), *name, *file;
 	DIR *d = opendir(path);
 	struct dirent *de;
 	int rc = 0;
@@ -92,9 +153,27 @@ write_subdir(struct backup_walk *w, const char *sub, char *err, size_t len)
 }
 
 static int
-write_messages(struct backup_walk *w, char *err, size_t len)
+is_hex_subdir(const char *name)
 {
-	char *path = xasprintf("%s/messages", w->dir);
+	return strlen(name) == 2 && is_hex(name, 2);
+}
+
+/* An index's name (a pack without one is an import still writing its
+ * first batch, or one that failed: nothing names it). */
+static int
+is_idx(const char *name)
+{
+	return msgpack_name_kind(name) == 'i';
+}
+
+/* fn(w, dir, name) for every entry of w->dir/rel that match accepts; a
+ * missing directory has none. */
+static int
+write_each(struct backup_walk *w, const char *rel, int (*match)(const char *),
+    int (*fn)(struct backup_walk *, const char *, const char *, char *, size_t),
+    char *err, size_t len)
+{
+	char *path = xasprintf("%s/%s", w->dir, rel);
 	DIR *d = opendir(path);
 	struct dirent *de;
 	int rc = 0;
@@ -104,8 +183,8 @@ write_messages(struct backup_walk *w, char *err, size_t len)
 		rc = -1;
 	}
 	while (d && rc == 0 && (de = readdir(d)) != NULL)
-		if (strlen(de->d_name) == 2 && is_hex(de->d_name, 2))
-			rc = write_subdir(w, de->d_name, err, len);
+		if (match(de->d_name))
+			rc = fn(w, path, de->d_name, err, len);
 	if (d)
 		closedir(d);
 	xfree(path);
@@ -132,7 +211,9 @@ backup_write(struct ctl *c, const struct district *d, struct store *ds,
 	else if (ustar_write_mem(w->out, BACKUP_MANIFEST, man, strlen(man)) ||
 	    ustar_write_path(w->out, "district.db", db))
 		snprintf(err, len, "cannot write %s: %s", tmp, strerror(errno));
-	else if (write_messages(w, err, len) == 0) {
+	else if (write_each(w, "messages", is_hex_subdir, write_subdir, err,
+	    len) == 0 && write_each(w, "messages/packs", is_idx, write_pack,
+	    err, len) == 0) {
 		if (ustar_write_end(w->out) || fflush(w->out) ||
 		    fsync(fileno(w->out)))
 			snprintf(err, len, "cannot write %s: %s", tmp,
@@ -256,9 +337,13 @@ entry_check(const struct ustar_entry *e, char *err, size_t len)
 		    e->name, e->type == '2' ? "symbolic link" : e->type == '1' ?
 		    "hard link" : e->type == '5' ? "directory" : "special");
 	else if (strcmp(e->name, "district.db") != 0 &&
-	    !is_message_name(e->name))
+	    !is_message_name(e->name) && !is_pack_name(e->name))
 		snprintf(err, len, "refused: unexpected entry \"%s\"", e->name);
-	else if (e->size > BACKUP_MSG_MAX && strcmp(e->name, "district.db"))
+	else if (is_pack_name(e->name) && e->size > MSGPACK_IDX_MAX &&
+	    msgpack_name_kind(e->name + 15) == 'i')
+		snprintf(err, len, "refused: \"%s\" is over %zu bytes", e->name,
+		    MSGPACK_IDX_MAX);
+	else if (e->size > BACKUP_MSG_MAX && is_message_name(e->name))
 		snprintf(err, len, "refused: \"%s\" is over %u bytes", e->name,
 		    BACKUP_MSG_MAX);
 	else
@@ -318,20 +403,19 @@ out:
 	return rc;
 }
 
+/* Stream an entry to stage/rel (which must not exist yet), fsync'ed. */
 static int
-restore_db(struct restore *r, const struct ustar_entry *e)
+restore_file(struct restore *r, const struct ustar_entry *e, const char *rel)
 {
-	char *path = xasprintf("%s/district.db", r->stage);
+	char *path = xasprintf("%s/%s", r->stage, rel), *dir;
 	FILE *out = NULL;
 	int rc = -1;
 
-	if (r->has_db++) {
-		snprintf(r->err, sizeof(r->err), "refused: two district.db");
-		goto out;
-	}
-	if ((out = fopen(path, "wbx")) == NULL) {
-		snprintf(r->err, sizeof(r->err), "cannot create %s: %s", path,
-		    strerror(errno));
+	dir = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+	if (spool_mkdirs(dir) == -1 || (out = fopen(path, "wbx")) == NULL) {
+		snprintf(r->err, sizeof(r->err), errno == EEXIST ?
+		    "refused: \"%s\" twice" : "cannot create %s: %s", errno ==
+		    EEXIST ? rel : path, strerror(errno));
 		goto out;
 	}
 	if (ustar_copy(r->in, e, out, r->err, sizeof(r->err)) == 0) {
@@ -344,7 +428,46 @@ restore_db(struct restore *r, const struct ustar_entry *e)
 out:
 	if (out && fclose(out) != 0)
 		rc = -1;
+	xfree(dir);
 	xfree(path);
+	return rc;
+}
+
+/* Every restored pack is complete: its index checks out and each message
+ * in it has its hash; no pack comes without its index. */
+static int
+restore_verify_packs(struct restore *r)
+{
+	char *packs = xasprintf("%s/messages/packs", r->stage), *idx;
+	DIR *d = opendir(packs);
+	struct dirent *de;
+	struct stat sb;
+	long n;
+	int rc = 0;
+
+	while (d && rc == 0 && (de = readdir(d)) != NULL) {
+		if (msgpack_name_kind(de->d_name) == 'i') {
+			if ((n = msgpack_verify(packs, de->d_name, r->err,
+			    sizeof(r->err))) == -1)
+				rc = -1;
+			else
+				r->n_messages += n;
+			continue;
+		}
+		if (msgpack_name_kind(de->d_name) != 'p')
+			continue;
+		idx = xasprintf("%s/%.*s.idx", packs,
+		    (int)strlen(de->d_name) - 5, de->d_name);
+		if (stat(idx, &sb) == -1) {
+			snprintf(r->err, sizeof(r->err), "refused: messages/"
+			    "packs/%s comes without its index", de->d_name);
+			rc = -1;
+		}
+		xfree(idx);
+	}
+	if (d)
+		closedir(d);
+	xfree(packs);
 	return rc;
 }
 
@@ -378,11 +501,16 @@ restore_entries(struct restore *r)
 	while ((n = ustar_next(r->in, &e, r->err, sizeof(r->err))) == 1) {
 		if (entry_check(&e, r->err, sizeof(r->err)) == -1)
 			return -1;
-		if (strcmp(e.name, "district.db") == 0 ? restore_db(r, &e) :
-		    restore_message(r, &e))
+		if (strcmp(e.name, "district.db") == 0 && r->has_db++) {
+			snprintf(r->err, sizeof(r->err), "refused: two "
+			    "district.db");
+			return -1;
+		}
+		if (strcmp(e.name, "district.db") == 0 || is_pack_name(e.name) ?
+		    restore_file(r, &e, e.name) : restore_message(r, &e))
 			return -1;
 	}
-	if (n == -1)
+	if (n == -1 || restore_verify_packs(r) == -1)
 		return -1;
 	if (!r->has_db) {
 		snprintf(r->err, sizeof(r->err), "refused: no district.db");

@@ -35,10 +35,12 @@ const struct ctl_verb ctl_district_verbs[] = {
 	  "remove a district (refused while it has lists, unless --force); "
 	  "its directory is moved to HOME/removed/", district_remove },
 	{ "backup", "", 2, 2, "backup SLUG FILE",
-	  "write a consistent snapshot of a district (database and messages) "
-	  "to FILE, a tar; safe while listd runs", ctl_backup_district },
+	  "write a consistent snapshot of a district (database, messages and "
+	  "message packs) to FILE, a tar; safe while listd runs",
+	  ctl_backup_district },
 	{ "restore", "", 1, 1, "restore FILE",
-	  "recreate a district from a backup (refused when it exists here)",
+	  "recreate a district from a backup, every message and pack checked "
+	  "(refused when it exists here)",
 	  ctl_backup_restore },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -281,3 +281,81 @@ def test_import_that_cannot_store_messages_indexes_nothing(arc, tmp_path):
     assert rc == 75 and "import stopped" in err
     msgs.unlink()
     assert arc.json("archive", "import", LIST, box)["added"] == 2   # nothing was half-done
+
+
+def thread_partition(ctl, name):
+    """Each thread page of list name as the bodies ("body N") it shows."""
+    import re
+    d = ctl.home / "districts" / "d1" / "html" / name / "t"
+    return sorted(sorted(re.findall(r"body (\d+|ten)\b", p.read_text())) for p in d.glob("*.html"))
+
+
+def test_import_in_chunks_threads_like_one_by_one(arc, tmp_path):
+    """The import parses chunks of messages on worker threads and stores
+    them in mbox order: across chunk boundaries (replies long before their
+    parents, a reference chain of unknown parents, duplicates, a message
+    naming itself) it must thread exactly as adding the same mails one by
+    one does."""
+    arc.run("list", "create", "one@d1.example.org", "--archive", "public", check=0)
+    msgs = []
+    n = 300
+    for i in range(n):
+        # message i replies to i+150 (a parent that comes much later, in
+        # another chunk) for the first half, to i-1 in runs of 5 after
+        if i < 150 and i % 3 == 0:
+            refs = f"References: <m{i + 150}@x> <m{i + 149}@x>\n"
+        elif i >= 150 and i % 5:
+            refs = f"In-Reply-To: <m{i - 1}@x>\nReferences: <gone{i}@x> <m{i - 1}@x> <m{i}@x>\n"
+        else:
+            refs = ""
+        day = 1 + i % 28
+        msgs.append(mail(f"m{i}@x", f"Topic {i // 5}" if not refs else f"Re: Topic {i // 5}", f"body {i}",
+                         date=f"Mon, {day:02d} Jun 2020 10:{i % 60:02d}:00 +0000", extra=refs))
+    msgs.insert(200, msgs[40])                         # the same bytes again
+    msgs.insert(260, msgs[10].replace("body 10", "body ten"))  # same Message-ID, new bytes
+    box = tmp_path / "big.mbox"
+    box.write_text(mbox(*msgs))
+    res = arc.json("archive", "import", LIST, box)
+    assert res["read"] == n + 2 and res["added"] == n + 1 and res["present"] == 1 and res["bad"] == 0
+    for i, m in enumerate(msgs):
+        f = tmp_path / f"{i}.eml"
+        f.write_text(m)
+        arc.run("archive", "add", "one@d1.example.org", f, check=0)
+    chunked, single = thread_partition(arc, "dev"), thread_partition(arc, "one")
+    assert len(chunked) > 50
+    assert chunked == single
+    check_pages(html_dir(arc))
+
+
+def test_pages_from_stored_text_equal_pages_from_raw(arc, tmp_path):
+    """A one-part text message's page is rendered from its stored text
+    (body_only), not by re-reading and re-parsing the raw message: the page
+    must be byte for byte what the parse gives."""
+    import sqlite3
+    box = tmp_path / "a.mbox"
+    box.write_text(mbox(
+        mail("p1@x", "Plain", "Hello ann@example.org,\n> quoted\n>From the past\n\ttabbed\n" + "long " * 500),
+        mail("p2@x", "Re: Plain", "caf\u00e9 \u738b\u82b3 \u00e9t\u00e9\n", extra="References: <p1@x>\n"),
+        mail("p3@x", "Latin", "caf\xe9", ctype="text/plain; charset=iso-8859-1"),
+        mail("p4@x", "Empty", ""),
+        mail("h1@x", "Html", "<p>hi <b>there</b><script>x()</script></p>", ctype="text/html; charset=utf-8"),
+        mail("a1@x", "Attached", "--b\nContent-Type: text/plain\n\nsee file\n--b\nContent-Type: text/csv\n"
+             "Content-Disposition: attachment; filename=\"a.csv\"\n\n1,2\n--b--",
+             ctype="multipart/mixed; boundary=b"),
+    ))
+    assert arc.json("archive", "import", LIST, box)["added"] == 6
+    db = arc.home / "districts" / "d1" / "district.db"
+    with sqlite3.connect(db) as c:
+        only = dict(c.execute("SELECT message_id, body_only FROM arc_msg"))
+    assert only["p1@x"] == 1 and only["p2@x"] == 1 and only["p3@x"] == 1
+    assert only["h1@x"] == 0 and only["a1@x"] == 0
+    arc.run("archive", "export", LIST, tmp_path / "stored", check=0)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE arc_msg SET body_only = 0")
+    arc.run("archive", "export", LIST, tmp_path / "parsed", check=0)
+    stored = sorted((tmp_path / "stored").rglob("m/*.html"))
+    assert len(stored) == 6
+    for page in stored:
+        twin = tmp_path / "parsed" / page.relative_to(tmp_path / "stored")
+        assert page.read_bytes() == twin.read_bytes(), page.name
+    assert any("ann (at) example.org" in p.read_text() for p in stored)   # still obfuscated

@@ -27,6 +27,12 @@ def archived(site, ctl, tmp_path):
     m = tmp_path / "m.eml"
     m.write_text(ATT_MAIL)
     ctl.run("archive", "add", LIST, m, check=0)
+    return attachment_links(site)
+
+
+def attachment_links(site):
+    """The north admin's web client and the attachment links of the (only)
+    message page of staff@north."""
     w = site.web("north-admin")
     msg_dir = site.home / "districts" / "north" / "html" / "staff" / "m"
     page = next(msg_dir.glob("*.html")).name

@@ -1,7 +1,8 @@
 /* test_import_writer.c - the archive import's raw-message writer thread on
- * a real directory: everything queued is on disk after a drain, under its
- * content hash; a write that fails is reported by the next drain (and only
- * by that one); the bounded queue takes far more than its bound. */
+ * a real directory: everything queued is in a committed pack after a
+ * drain, under its content hash; a write that fails is reported by the next
+ * drain (and only by that one); the bounded queue takes far more than its
+ * bound; a message the district holds already is not written again. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,12 +18,9 @@ static void
 put(struct import_writer *w, const char *dir, const char *raw, size_t len,
     char *hash)
 {
+	(void)dir;
 	msgstore_hash(raw, len, hash);
-	if (w)
-		import_writer_put(w, hash, raw, len);
-	else
-		assert_int_equal(import_writer_put_raw(dir, hash, raw, len),
-		    ST_OK);
+	import_writer_put(w, hash, raw, len);
 }
 
 static void
@@ -62,7 +60,8 @@ test_import_writer_failure_is_reported_by_the_next_drain(void **state)
 	put(w, dir, "Subject: x\n\nx\n", 14, hash);
 	assert_int_equal(import_writer_drain(w), ST_TEMP);
 	assert_int_equal(import_writer_drain(w), ST_OK);	/* reported once */
-	assert_int_equal(import_writer_put_raw(dir, hash, "x", 1), ST_TEMP);
+	put(w, dir, "x", 1, hash);
+	assert_int_equal(import_writer_drain(w), ST_TEMP);	/* still fails */
 	import_writer_free(w);
 	tu_tmpdir_remove(dir);
 }
@@ -70,7 +69,7 @@ test_import_writer_failure_is_reported_by_the_next_drain(void **state)
 static void
 test_import_writer_queue_bound_is_not_a_limit_on_the_total(void **state)
 {
-	char *dir = tu_tmpdir_new(), hash[MSGSTORE_HASH_LEN + 1];
+	char *dir = tu_tmpdir_new(), hash[MSGSTORE_HASH_LEN + 1], *packs;
 	size_t big = IMPORT_WRITER_QUEUE / 3 + 1;
 	char *raw = xmalloc(big);
 	struct import_writer *w = import_writer_new(dir);
@@ -82,8 +81,41 @@ test_import_writer_queue_bound_is_not_a_limit_on_the_total(void **state)
 	}
 	assert_int_equal(import_writer_drain(w), ST_OK);
 	assert_int_equal(tu_count_entries(dir), 1);	/* messages/ */
+	packs = xasprintf("%s/messages/packs", dir);
+	assert_int_equal(tu_count_entries(packs), 2);	/* one .pack, .idx */
+	xfree(packs);
 	import_writer_free(w);
 	xfree(raw);
+	tu_tmpdir_remove(dir);
+}
+
+static void
+test_import_writer_skips_what_the_district_holds(void **state)
+{
+	char *dir = tu_tmpdir_new(), hash[MSGSTORE_HASH_LEN + 1], *msgs;
+	struct import_writer *w;
+
+	(void)state;
+	assert_int_equal(msgstore_put(dir, "Subject: a\n\na\n", 14, hash),
+	    ST_OK);	/* a loose post */
+	w = import_writer_new(dir);
+	put(w, dir, "Subject: a\n\na\n", 14, hash);
+	assert_int_equal(import_writer_drain(w), ST_OK);
+	import_writer_free(w);
+	msgs = xasprintf("%s/messages", dir);
+	assert_int_equal(tu_count_entries(msgs), 1);	/* no packs/ */
+	w = import_writer_new(dir);	/* a second run over packed ones */
+	put(w, dir, "Subject: b\n\nb\n", 14, hash);
+	assert_int_equal(import_writer_drain(w), ST_OK);
+	import_writer_free(w);
+	w = import_writer_new(dir);
+	put(w, dir, "Subject: b\n\nb\n", 14, hash);
+	assert_int_equal(import_writer_drain(w), ST_OK);
+	import_writer_free(w);
+	xfree(msgs);
+	msgs = xasprintf("%s/messages/packs", dir);
+	assert_int_equal(tu_count_entries(msgs), 2);	/* one pack only */
+	xfree(msgs);
 	tu_tmpdir_remove(dir);
 }
 
@@ -94,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_import_writer_drain_means_every_message_is_there),
 		cmocka_unit_test(test_import_writer_failure_is_reported_by_the_next_drain),
 		cmocka_unit_test(test_import_writer_queue_bound_is_not_a_limit_on_the_total),
+		cmocka_unit_test(test_import_writer_skips_what_the_district_holds),
 	};
 
 	return cmocka_run_group_tests_name("import_writer", tests, NULL, NULL);

@@ -58,6 +58,7 @@ teardown(void **state)
 }
 
 static int last_gone;	/* n_gone of the last add() */
+static int64_t last_gone_to;	/* where the first of those went */
 
 /* Place and index one message; returns its thread. */
 static int64_t
@@ -79,6 +80,7 @@ add(struct fx *f, const char *mid, const char *subject, int n_refs, ...)
 	assert_int_equal(archive_thread_place(f->s, f->l.id, mid, hash, refs,
 	    n_refs, base, is_reply, &p), ST_OK);
 	last_gone = p.n_gone;
+	last_gone_to = p.n_gone ? p.gone_to[0] : 0;
 	memset(&m, 0, sizeof(m));
 	m.list_id = f->l.id;
 	m.node = p.node;
@@ -89,7 +91,7 @@ add(struct fx *f, const char *mid, const char *subject, int n_refs, ...)
 	snprintf(m.subject, sizeof(m.subject), "%s", subject);
 	snprintf(m.base_subject, sizeof(m.base_subject), "%s", base);
 	snprintf(m.month, sizeof(m.month), "2020-01");
-	assert_int_equal(store_archive_msg_insert(f->s, &m, "", ""), ST_OK);
+	assert_int_equal(store_archive_msg_insert(f->s, &m, "", "", 0), ST_OK);
 	return p.thread;
 }
 
@@ -282,6 +284,52 @@ test_thread_gone_only_for_threads_with_messages(void **state)
 	assert_int_equal(thread_of(f, "z@x"), t);
 }
 
+/* A reference chain can join two older threads while the new message
+ * itself sits in a third (its container already had a parent): the place
+ * says where the merged thread went, so its page can be rendered. */
+static void
+test_thread_merge_into_a_thread_not_the_messages(void **state)
+{
+	struct fx *f = *state;
+	int64_t p, me;
+
+	p = add(f, "p@x", "Plans", 0);
+	add(f, "k@x", "Re: Later", 2, "q@x", "me@x");	/* me@x under q@x */
+	me = add(f, "me@x", "Re: Plans", 2, "g@x", "p@x");
+	assert_int_equal(last_gone, 1);			/* p's thread went */
+	assert_int_equal(thread_of(f, "p@x"), thread_of(f, "g@x"));
+	assert_int_equal(last_gone_to, thread_of(f, "g@x"));
+	assert_true(me != last_gone_to && p != last_gone_to);
+	assert_int_equal(me, thread_of(f, "q@x"));
+}
+
+/* Containers made fresh for unknown references are linked in one step;
+ * a chain of them, then the messages arriving, ends in one thread with
+ * the parents the References said. */
+static void
+test_thread_fresh_reference_chain(void **state)
+{
+	struct fx *f = *state;
+	struct arc_node a, b, c;
+	int64_t t;
+
+	t = add(f, "d@x", "Re: Chain", 3, "a@x", "b@x", "c@x");
+	assert_int_equal(add(f, "b@x", "Re: Chain", 1, "a@x"), t);
+	assert_int_equal(add(f, "a@x", "Chain", 0), t);
+	assert_int_equal(add(f, "c@x", "Re: Chain", 3, "a@x", "b@x", "a@x"),
+	    t);
+	assert_int_equal(store_archive_node_get(f->s, f->l.id, "a@x", &a),
+	    ST_OK);
+	assert_int_equal(store_archive_node_get(f->s, f->l.id, "b@x", &b),
+	    ST_OK);
+	assert_int_equal(store_archive_node_get(f->s, f->l.id, "c@x", &c),
+	    ST_OK);
+	assert_int_equal(a.parent, 0);
+	assert_int_equal(b.parent, a.id);
+	assert_int_equal(c.parent, b.id);
+	assert_int_equal(thread_of(f, "d@x"), t);
+}
+
 int
 main(void)
 {
@@ -294,6 +342,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_thread_missing_message_id_gets_own_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_subject_grouping_only_without_references, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_gone_only_for_threads_with_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_merge_into_a_thread_not_the_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_fresh_reference_chain, setup, teardown),
 		cmocka_unit_test(test_html_link_refuses_active_urls),
 		cmocka_unit_test(test_sanitize_drops_scripts_events_and_remote_loads),
 		cmocka_unit_test(test_html_attr_refuses_event_and_style),
