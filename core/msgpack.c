@@ -51,6 +51,7 @@ static struct dcache	*cache_get(const char *);
 static int	lookup(const char *, const char *, int, int *, uint64_t *,
 		    uint64_t *);
 static enum status	pread_all(int, char *, size_t, uint64_t);
+static int	probe_one(const char *, const char *, const unsigned char *);
 static int	verify_entry(int, uint64_t, const unsigned char *, const char *,
 		    char *, size_t);
 
@@ -369,12 +370,94 @@ lookup(const char *dir, const char *hash, int rescan_on_miss, int *fd,
 	return found;
 }
 
+/* Is raw's message in the pack whose index is packs/idx_name, without
+ * loading the index: its header is checked, its entries searched with a
+ * few reads, and a hit counts only when the pack's bytes there hash to
+ * raw (so a damaged index never makes a message look stored). */
+static int
+probe_one(const char *packs, const char *idx_name, const unsigned char *raw)
+{
+	char *path = xasprintf("%s/%s", packs, idx_name), id[MSGPACK_ID_LEN + 1];
+	char err[256];
+	unsigned char hdr[MSGPACK_HDR], e[MSGPACK_ENTRY];
+	uint64_t n, lo = 0, hi;
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), pfd, found = 0;
+
+	xfree(path);
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &sb) == -1 || pread(fd, hdr, sizeof(hdr), 0) !=
+	    (ssize_t)sizeof(hdr) || memcmp(hdr, MSGPACK_IDX_MAGIC, 8) != 0 ||
+	    hdr[8] != MSGPACK_IDX_VERSION)
+		goto out;
+	n = (uint64_t)hdr[12] | (uint64_t)hdr[13] << 8 |
+	    (uint64_t)hdr[14] << 16 | (uint64_t)hdr[15] << 24;
+	if ((uint64_t)sb.st_size != MSGPACK_HDR + n * MSGPACK_ENTRY +
+	    MSGPACK_SUM)
+		goto out;
+	for (hi = n; lo < hi && !found;) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		int cmp;
+
+		if (pread(fd, e, sizeof(e), (off_t)(MSGPACK_HDR + mid *
+		    MSGPACK_ENTRY)) != (ssize_t)sizeof(e))
+			goto out;
+		if ((cmp = memcmp(raw, e, 32)) == 0)
+			found = 1;
+		else if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (!found)
+		goto out;
+	memcpy(id, idx_name + 5, MSGPACK_ID_LEN);
+	id[MSGPACK_ID_LEN] = '\0';
+	found = 0;
+	if ((pfd = pack_open(packs, id, err, sizeof(err))) == -1)
+		goto out;
+	if (fstat(pfd, &sb) == 0)
+		found = verify_entry(pfd, (uint64_t)sb.st_size, e, id, err,
+		    sizeof(err)) == 0;
+	close(pfd);
+out:
+	close(fd);
+	return found;
+}
+
+/* Without a loaded cache, each index is probed (a process that asks once,
+ * like listctl archive add, would otherwise read and checksum every
+ * index); with one, the cache answers. */
 int
 msgpack_has(const char *district_dir, const char *hash)
 {
+	unsigned char raw[32];
 	uint64_t off, len;
+	struct dcache *c;
+	struct dirent *de;
+	char *packs;
+	DIR *d;
+	int loaded, found = 0;
 
-	return lookup(district_dir, hash, 0, NULL, &off, &len) == 1;
+	if (unhex(hash, raw) == -1)
+		return 0;
+	pthread_mutex_lock(&cache_mu);
+	c = cache_get(district_dir);
+	loaded = c->scanned;
+	pthread_mutex_unlock(&cache_mu);
+	if (loaded)
+		return lookup(district_dir, hash, 0, NULL, &off, &len) == 1;
+	packs = xasprintf("%s/messages/packs", district_dir);
+	if ((d = opendir(packs)) != NULL) {
+		while (!found && (de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.' &&
+			    msgpack_name_kind(de->d_name) == 'i')
+				found = probe_one(packs, de->d_name, raw);
+		closedir(d);
+	}
+	xfree(packs);
+	return found;
 }
 
 static enum status

@@ -49,8 +49,10 @@ int		msgpack_idx_check(const unsigned char *data, size_t size,
  * xfree(). Thread-safe. */
 enum status	msgpack_read(const char *district_dir, const char *hash,
 		    size_t max, char **data, size_t *len);
-/* Does an index of district_dir's packs name hash? Uses the cache as it
- * is, reloading only when the packs directory changed. */
+/* Does one of district_dir's packs hold hash? With the process's cache of
+ * that district loaded, the cache answers (reloading only when the packs
+ * directory changed); without, each index is probed with a few reads and
+ * a hit is checked against the pack's bytes. */
 int		msgpack_has(const char *district_dir, const char *hash);
 /* Verify the pack whose index is dir/idx_name fully: the index checks out,
  * its pack exists with the magic, every entry's bytes hash to its name.

@@ -193,6 +193,48 @@ test_msgpack_truncated_and_zero_length_packs(void **state)
 	tu_tmpdir_remove(dir);
 }
 
+/* A process that never loaded the district's packs (listctl archive add)
+ * probes each index: a packed message is found, an absent one is not, and
+ * an entry whose offset was damaged does not count as stored (its bytes
+ * are checked), so the caller keeps a loose copy instead of losing it. */
+static void
+test_msgpack_has_probes_without_loading(void **state)
+{
+	char *dir = packed_district(), *idx = pack_file(dir, "idx"), *data;
+	char raw[128], hash[MSGSTORE_HASH_LEN + 1];
+	unsigned char bin[32];
+	size_t len = 0, n;
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < N_MSG; i += 7) {
+		n = msg(i, raw, sizeof(raw));
+		msgstore_hash(raw, n, hash);
+		assert_true(msgpack_has(dir, hash));
+	}
+	msgstore_hash("not there", 9, hash);
+	assert_false(msgpack_has(dir, hash));
+	n = msg(3, raw, sizeof(raw));
+	msgstore_hash(raw, n, hash);
+	for (int i = 0; i < 32; i++)
+		sscanf(hash + 2 * i, "%2hhx", &bin[i]);	/* lint: allow */
+	data = tu_read(idx, &len);
+	for (size_t off = MSGPACK_HDR; off + MSGPACK_ENTRY <= len;
+	    off += MSGPACK_ENTRY)
+		if (memcmp(data + off, bin, 32) == 0)
+			data[off + 32] ^= 0x10;		/* its offset */
+	assert_non_null(f = fopen(idx, "wb"));
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	assert_false(msgpack_has(dir, hash));
+	n = msg(4, raw, sizeof(raw));
+	msgstore_hash(raw, n, hash);
+	assert_true(msgpack_has(dir, hash));
+	xfree(data);
+	xfree(idx);
+	tu_tmpdir_remove(dir);
+}
+
 static void
 test_msgpack_damaged_index_checksum(void **state)
 {
@@ -317,6 +359,7 @@ main(void)
 		cmocka_unit_test(test_msgpack_batches_rewrite_the_index_and_readers_see_them),
 		cmocka_unit_test(test_msgpack_truncated_and_zero_length_packs),
 		cmocka_unit_test(test_msgpack_damaged_index_checksum),
+		cmocka_unit_test(test_msgpack_has_probes_without_loading),
 		cmocka_unit_test(test_msgpack_index_check_refuses_hostile_indexes),
 		cmocka_unit_test(test_msgpack_garbage_in_packs_dir_is_ignored),
 	};
