@@ -10,6 +10,7 @@
 #include "archive/mailtext.h"
 #include "archive/sanitize.h"
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/msgstore.h"
 #include "core/xmem.h"
 
@@ -144,16 +145,25 @@ archive_index_commit(struct store *s, const struct list *l,
 	if ((st = archive_thread_place(s, l->id, m->message_id, m->hash,
 	    p->refs, p->n_refs, m->base_subject, p->is_reply, &t->place))
 	    != ST_OK)
-		return st;
+		goto fail;
 	m->node = t->place.node;
 	m->thread = t->place.thread;
 	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body,
 	    p->body_only)) != ST_OK)
-		return st;
+		goto fail;
 	t->msg = m->id;
 	t->thread = m->thread;
 	memcpy(t->month, m->month, sizeof(t->month));
 	return ST_OK;
+fail:
+	/* Only the lookup above means "held already": a conflict past it is
+	 * an inconsistent index, never a reason to drop the message quietly. */
+	if (st == ST_EXISTS) {
+		log_warnx("archive index-conflict list=%s msg=%.12s", l->name,
+		    m->hash);
+		st = ST_INTERNAL;
+	}
+	return st;
 }
 
 enum status

@@ -1,5 +1,6 @@
 #!/bin/bash
-# archive-harness.sh (copied from ../shared/peers/archive.sh) - time building a threaded web archive from an mbox, and adding
+# archive-harness.sh (copied from ../shared/peers/archive.sh; listd added
+# BENCH_SETTLE_S, see below) - time building a threaded web archive from an mbox, and adding
 # ONE message incrementally, for one or more archivers side by side.
 #
 #   bench/archive.sh --systems mhonarc[,listd] --count 10000 --runs 3
@@ -47,6 +48,12 @@ elif [ ! -s "$BENCH_MBOX" ] || [ "$BENCH_DIR/gen-mbox.py" -nt "$BENCH_MBOX" ]; t
 	python3 "$BENCH_DIR/gen-mbox.py" --count "$COUNT" --seed "$SEED" --extra 1 \
 		"$BENCH_MBOX" "$BENCH_EXTRA"
 fi
+# BENCH_SETTLE_S=N (listd's addition): sync and wait N seconds before each
+# timed build and once before the add runs (whose copies are all made
+# first), so that no run pays for deletions made just before it (ext4
+# without a journal scans inodes deleted in the last 60 s on every create).
+SETTLE=${BENCH_SETTLE_S:-0}
+settle() { sync; if [ "$SETTLE" -gt 0 ]; then sleep "$SETTLE"; fi; }
 RESULTS="$WORKDIR/results.jsonl"
 : > "$RESULTS"
 
@@ -70,18 +77,34 @@ for SYS in "${SYSLIST[@]}"; do
 	echo "== $SYS: $SYS_DESC" >&2
 	declare -F sys_setup >/dev/null && sys_setup
 	for run in $(seq "$RUNS"); do
-		rm -rf "$BENCH_OUT"; mkdir -p "$BENCH_OUT"; sync
+		rm -rf "$BENCH_OUT"; mkdir -p "$BENCH_OUT"; settle
 		out=$(python3 "$BENCH_DIR/measure.py" -- "${SYS_FULL_CMD[@]}")
 		declare -F sys_check >/dev/null && out=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["check"]=json.loads(sys.argv[2]); print(json.dumps(d))' "$out" "$(sys_check)")
 		record "$SYS" full "$run" "$out"
 	done
 	# keep the last full archive pristine; each add run works on a fresh copy
 	rm -rf "$BASE/pristine"; mv "$BENCH_OUT" "$BASE/pristine"
+	if [ "$SETTLE" -gt 0 ]; then
+		# every copy made first, the file system left to settle once, each
+		# copy renamed into place for its run: no deletion just before a run
+		rm -rf "$BENCH_OUT"
+		for run in $(seq "$ADD_RUNS"); do
+			rm -rf "$BASE/add.$run"; cp -a "$BASE/pristine" "$BASE/add.$run"
+		done
+		settle
+	fi
 	for run in $(seq "$ADD_RUNS"); do
-		rm -rf "$BENCH_OUT"; cp -a "$BASE/pristine" "$BENCH_OUT"; sync
+		if [ "$SETTLE" -gt 0 ]; then
+			mv "$BASE/add.$run" "$BENCH_OUT"
+		else
+			rm -rf "$BENCH_OUT"; cp -a "$BASE/pristine" "$BENCH_OUT"; sync
+		fi
 		out=$(python3 "$BENCH_DIR/measure.py" --stdin "$BENCH_EXTRA" -- "${SYS_ADD_CMD[@]}")
 		declare -F sys_check >/dev/null && out=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["check"]=json.loads(sys.argv[2]); print(json.dumps(d))' "$out" "$(sys_check)")
 		record "$SYS" add1 "$run" "$out"
+		[ "$SETTLE" -gt 0 ] && mv "$BENCH_OUT" "$BASE/added.$run"
 	done
+	[ "$SETTLE" -gt 0 ] && mv "$BASE/added.$ADD_RUNS" "$BENCH_OUT"
+	true
 done
 python3 "$BENCH_DIR/summarize.py" "$RESULTS"

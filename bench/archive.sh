@@ -24,6 +24,9 @@ else
 	done
 	trap 'rm -rf "$trash"' EXIT
 fi
+# Both systems are timed on a settled file system (BENCH_SETTLE_S in the
+# harness): 65 s after the last deletion, every run; 0 to turn it off.
+export BENCH_SETTLE_S=${BENCH_SETTLE_S:-65}
 BENCH_HOOKS="$here/systems" BENCH_SYSTEMS=mhonarc,listd \
 	"$here/archive-harness.sh" --workdir "$work" --runs 1 --add-runs 5 "$@" >&2
 home="$work/listd/pristine/home"

@@ -175,6 +175,14 @@ static const struct migration archive_district[] = {
 	  "  VALUES (new.list_id, new.month, 1)"
 	  "  ON CONFLICT (list_id, month) DO UPDATE SET n = n + 1;"
 	  " END;" },
+	/* A message's search row goes with it. Removing a list deleted its
+	 * messages (ON DELETE CASCADE) but left their arc_fts rows, so the
+	 * next message given the same id could not be indexed. */
+	{ 4,
+	  "DELETE FROM arc_fts WHERE rowid NOT IN (SELECT id FROM arc_msg);"
+	  "CREATE TRIGGER arc_msg_fts_del AFTER DELETE ON arc_msg BEGIN"
+	  " DELETE FROM arc_fts WHERE rowid = old.id;"
+	  " END;" },
 };
 
 /* The mail path: posts as received and their fate, held posts, delivery

@@ -135,3 +135,22 @@ def test_counters_follow_import_twice_rebuild_and_list_removal(arc, tmp_path):
     arc.run("list", "remove", LIST, "--force", check=0)
     kept, counted = counters(arc)
     assert kept == counted == []
+
+
+def test_list_removed_and_made_again_archives_anew(arc, tmp_path):
+    """Removing a list used to leave its search rows behind; the same list
+    made again then got message ids whose search rows already existed and
+    every add was dropped as "the same post again"."""
+    box = tmp_path / "first.mbox"
+    box.write_text(mbox(*FIRST))
+    arc.run("archive", "import", LIST, box, check=0)
+    arc.run("list", "remove", LIST, "--force", check=0)
+    arc.run("list", "create", LIST, "--archive", "public", check=0)
+    post = tmp_path / "again.eml"
+    post.write_text(mail("again@x", "Second life", "brand new words here"))
+    arc.run("archive", "add", LIST, post, check=0)
+    assert arc.json("archive", "show", LIST)["messages"] == 1
+    assert [h["subject"] for h in arc.json("archive", "search", LIST, "brand")] == ["Second life"]
+    assert arc.json("archive", "search", LIST, "pizza") == []   # the old list's text is gone
+    arc.run("archive", "import", LIST, box, check=0)
+    assert arc.json("archive", "show", LIST)["messages"] == 1 + len(FIRST)
