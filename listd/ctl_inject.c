@@ -43,8 +43,9 @@ read_message(struct buf *out)
 					first_line = 0;
 					if (strncmp(buf_cstr(out), "From ", 5) == 0)
 						buf_reset(out);
-					else if (buf_append(out, "\r\n", 2) == -1)
-						return -1;
+					else if (prev == '\r' ? buf_append(out, "\n", 1)
+					    == -1 : buf_append(out, "\r\n", 2) == -1)
+						return -1;	/* its CR is in */
 					prev = c;
 					continue;
 				}

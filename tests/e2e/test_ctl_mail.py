@@ -32,6 +32,23 @@ def test_inject_normalises_bare_lf_and_drops_mbox_from_line(ctl, district, listd
     assert b"\n" not in data.replace(b"\r\n", b"")
 
 
+def test_inject_crlf_message_whose_first_line_starts_with_f(ctl, district, listd, sink):
+    """The first line is held back in case it is an mbox From_ line; a
+    CRLF "From:" header there came out as From: ...\r\r\n."""
+    listd.start()
+    raw = (f"From: alice@example.net\r\nTo: {LIST}\r\nSubject: crlf\r\n"
+           "Message-ID: <crlf-first-f@example.net>\r\n\r\nbody\r\n").encode()
+    rc, out, err = ctl.run("inject", LIST, input=raw)
+    assert rc == 0, err
+    sink.wait_recipients(4)
+    data = sink.messages[0]["data"]
+    assert b"\r\r" not in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert b"From: alice@example.net\r\n" in data
+    stored = [p.read_bytes() for p in (ctl.home / "districts" / "north" / "messages").rglob("*.eml")]
+    assert stored and all(b"\r\r" not in m for m in stored)
+
+
 def test_inject_exit_codes(ctl, district):
     rc, _, err = ctl.run("inject", "nosuch@north.example.org", input=message().encode())
     assert rc == 67 and "no such list" in err
