@@ -94,19 +94,15 @@ archive_index_prepare(const char *raw, size_t len, int64_t now,
 	msgstore_hash(raw, len, p->m.hash);
 	memset(&mv, 0, sizeof(mv));
 	if ((st = mailtext_parse(raw, len, &mv)) != ST_OK) {
-		char hash[sizeof(p->m.hash)];
-
-		memcpy(hash, p->m.hash, sizeof(hash));
-		memset(p, 0, sizeof(*p));
-		memcpy(p->m.hash, hash, sizeof(hash));
-		return st;
+		mailtext_free(&mv);
+		return st;	/* p holds the hash alone */
 	}
 	fill_msg(&p->m, &mv, len, now);
 	mailtext_base_subject(p->m.subject, p->m.base_subject,
 	    sizeof(p->m.base_subject), &p->is_reply);
-	p->n_refs = mv.n_refs;
-	for (int i = 0; i < mv.n_refs; i++)
-		p->refs[i] = xstrdup(mv.refs[i]);
+	p->n_refs = mv.n_refs;		/* the references move to p */
+	memcpy(p->refs, mv.refs, sizeof(*p->refs) * (size_t)mv.n_refs);
+	mv.n_refs = 0;
 	p->body = search_text(&mv);
 	p->body_only = mv.n_pieces == 1 && mv.pieces[0].kind == PIECE_TEXT &&
 	    mv.pieces[0].len <= INDEX_TEXT_MAX && mv.n_att == 0;

@@ -39,6 +39,7 @@ static pthread_mutex_t	 cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct dcache	*caches;	/* guarded by cache_mu */
 
 static uint64_t	get64(const unsigned char *);
+static uint64_t	idx_count(const unsigned char *);
 static int	unhex(const char *, unsigned char *);
 static int	idx_load(const char *, const char *, unsigned char **, size_t *,
 		    struct stat *, uint32_t *, char *, size_t);
@@ -63,6 +64,14 @@ get64(const unsigned char *p)
 	for (int i = 7; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
+}
+
+/* The entry count of an index header (32 bits, little-endian). */
+static uint64_t
+idx_count(const unsigned char *hdr)
+{
+	return (uint64_t)hdr[12] | (uint64_t)hdr[13] << 8 |
+	    (uint64_t)hdr[14] << 16 | (uint64_t)hdr[15] << 24;
 }
 
 static int
@@ -122,8 +131,7 @@ msgpack_idx_check(const unsigned char *data, size_t size, uint32_t *count,
 		*why = "unknown pack index version";
 	if (*why)
 		return -1;
-	n = (uint64_t)data[12] | (uint64_t)data[13] << 8 |
-	    (uint64_t)data[14] << 16 | (uint64_t)data[15] << 24;
+	n = idx_count(data);
 	covered = get64(data + 16);
 	if (size != MSGPACK_HDR + n * MSGPACK_ENTRY + MSGPACK_SUM) {
 		*why = "pack index size does not match its count (truncated)";
@@ -391,8 +399,7 @@ probe_one(const char *packs, const char *idx_name, const unsigned char *raw)
 	    (ssize_t)sizeof(hdr) || memcmp(hdr, MSGPACK_IDX_MAGIC, 8) != 0 ||
 	    hdr[8] != MSGPACK_IDX_VERSION)
 		goto out;
-	n = (uint64_t)hdr[12] | (uint64_t)hdr[13] << 8 |
-	    (uint64_t)hdr[14] << 16 | (uint64_t)hdr[15] << 24;
+	n = idx_count(hdr);
 	if ((uint64_t)sb.st_size != MSGPACK_HDR + n * MSGPACK_ENTRY +
 	    MSGPACK_SUM)
 		goto out;
