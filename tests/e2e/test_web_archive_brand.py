@@ -25,7 +25,10 @@ def archived_page(site, ctl):
     page = wait_until(lambda: (lambda p: p if "Field trip" in p.text else None)(
         pub.get("/d/north/archive/staff/search?q=field")), what="post in the archive")
     link = re.search(r'href="(/d/north/archive/staff/m/[0-9a-f]+\.html)"', page.text).group(1)
-    return pub, pub.get(link)
+    # the index row commits before the post's pages are written: a search
+    # can name a page a few milliseconds before it exists
+    return pub, wait_until(lambda: (lambda r: r if r.status == 200 else None)(pub.get(link)),
+                           what="the post's page")
 
 
 def test_archive_pages_carry_logo_and_name(site, ctl):
