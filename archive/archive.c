@@ -50,22 +50,6 @@ collect_msg(const struct arc_msg *m, void *ctx)
 	return 0;
 }
 
-struct month_walk {
-	struct render_ctx	*r;
-	enum status		 st;	/* the first failure stops the walk */
-};
-
-static int
-render_month_cb(const char *month, int64_t n, void *ctx)
-{
-	struct month_walk *mw = ctx;
-
-	(void)n;
-	if ((mw->st = render_month(mw->r, month)) == ST_OK)
-		mw->st = render_mbox(mw->r, month);
-	return mw->st != ST_OK;
-}
-
 /* Month views regrouped after a merge; the month mboxes do not depend on
  * threading, and the new message's month is rendered by the caller. */
 static int
@@ -204,10 +188,75 @@ archive_post_add(struct store *s, const struct list *l, const char *hash,
 	return render_touched(s, l, &t);
 }
 
-static int
-collect_thread(const struct arc_msg *m, void *ctx)
+/* The jobs of a full render, in the order the pool's front takes them:
+ * month views with their mbox (few, large), thread pages, then message
+ * pages (the pool's back takes those first). */
+struct job_list {
+	struct render_job	*v;
+	int			 n;
+	int			 cap;
+	struct id_set		 msgs;
+	struct id_set		 threads;
+};
+
+static void
+job_add(struct job_list *jl, enum status (*page)(struct render_ctx *,
+    int64_t), int64_t id)
 {
-	id_add(ctx, m->thread);
+	if (jl->n == jl->cap) {
+		jl->cap = jl->cap ? jl->cap * 2 : 256;
+		jl->v = xrealloc(jl->v, sizeof(*jl->v) * (size_t)jl->cap);
+	}
+	jl->v[jl->n++] = (struct render_job){ page, id };
+}
+
+static int
+collect_page(const struct arc_msg *m, void *ctx)
+{
+	struct job_list *jl = ctx;
+
+	id_add(&jl->msgs, m->id);
+	id_add(&jl->threads, m->thread);
+	return 0;
+}
+
+/* A month travels as a job id YYYYMM ("2020-01" is 202001). */
+static int64_t
+month_id(const char *month)
+{
+	int y, mo, end = 0;
+
+	if (sscanf(month, "%4d-%2d%n", &y, &mo, &end) != 2 || end != 7 ||
+	    month[7] != '\0' || y < 0 || mo < 1 || mo > 12)
+		return -1;
+	return (int64_t)y * 100 + mo;
+}
+
+static enum status
+render_month_job(struct render_ctx *r, int64_t id)
+{
+	char month[ARC_MONTH_LEN + 1];
+	enum status st;
+
+	snprintf(month, sizeof(month), "%04d-%02d", (int)(id / 100),
+	    (int)(id % 100));
+	if ((st = render_month(r, month)) == ST_OK)
+		st = render_mbox(r, month);
+	return st;
+}
+
+static int
+collect_month(const char *month, int64_t n, void *ctx)
+{
+	int64_t id = month_id(month);
+
+	(void)n;
+	if (id == -1) {
+		log_warnx("archive bad-month month=\"%s\" (not rendered)",
+		    month);
+		return 0;
+	}
+	job_add(ctx, render_month_job, id);
 	return 0;
 }
 
@@ -219,46 +268,35 @@ cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static enum status
-render_threads(struct render_ctx *r, const struct list *l)
-{
-	struct id_set threads = { 0 };
-	int n = 0;
-	enum status st;
-
-	st = store_archive_each_msg(r->s, l->id, collect_thread, &threads);
-	if (threads.n > 0)
-		qsort(threads.v, (size_t)threads.n, sizeof(int64_t), cmp_id);
-	for (int i = 0; i < threads.n; i++)	/* each thread once */
-		if (i == 0 || threads.v[i] != threads.v[n - 1])
-			threads.v[n++] = threads.v[i];
-	if (st == ST_OK)
-		st = render_pool_run(r, threads.v, n, render_thread);
-	xfree(threads.v);
-	return st;
-}
-
 /* Every page of r's list, then the archive home. */
 static enum status
 render_every(struct render_ctx *r)
 {
-	struct id_set ids = { 0 };
-	struct month_walk mw = { .r = r, .st = ST_OK };
+	struct job_list jl = { 0 };
+	int64_t *t;
 	enum status st;
 
-	if ((st = store_archive_each_msg(r->s, r->l->id, collect_msg, &ids))
-	    != ST_OK)
+	if ((st = store_archive_each_month(r->s, r->l->id, collect_month,
+	    &jl)) != ST_OK || (st = store_archive_each_msg(r->s, r->l->id,
+	    collect_page, &jl)) != ST_OK)
 		goto out;
-	if ((st = render_pool_run(r, ids.v, ids.n, render_message)) != ST_OK ||
-	    (st = render_threads(r, r->l)) != ST_OK ||
-	    (st = store_archive_each_month(r->s, r->l->id, render_month_cb,
-	    &mw)) != ST_OK || (st = mw.st) != ST_OK ||
+	t = jl.threads.v;
+	if (jl.threads.n > 0)
+		qsort(t, (size_t)jl.threads.n, sizeof(*t), cmp_id);
+	for (int i = 0; i < jl.threads.n; i++)	/* each thread once */
+		if (i == 0 || t[i] != t[i - 1])
+			job_add(&jl, render_thread, t[i]);
+	for (int i = 0; i < jl.msgs.n; i++)
+		job_add(&jl, render_message, jl.msgs.v[i]);
+	if ((st = render_pool_jobs(r, jl.v, jl.n)) != ST_OK ||
 	    (st = render_list_index(r)) != ST_OK ||
 	    (st = render_feed(r)) != ST_OK)
 		goto out;
 	st = render_home(r);
 out:
-	xfree(ids.v);
+	xfree(jl.v);
+	xfree(jl.msgs.v);
+	xfree(jl.threads.v);
 	return st;
 }
 

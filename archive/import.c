@@ -3,6 +3,8 @@
  * Messages are read in chunks; a chunk is hashed and parsed on worker
  * threads (archive_index_prepare) while this thread threads and stores the
  * chunk before it (archive_index_commit), in mbox order.
+ * A chunk's searchable texts are stored together after its rows (see
+ * store_archive_msg_text), before any commit.
  * Messages are written to a pack under messages/packs/ in batches: bytes
  * first (by a writer thread, while this one parses and indexes); the drain
  * at a batch's end makes them durable (pack fdatasync'ed, its index
@@ -32,6 +34,7 @@ struct slot {
 	char			*raw;
 	size_t			 len;
 	long			 line;		/* of its From_ line */
+	int			 added;		/* indexed, text not stored yet */
 	struct index_prep	 prep;
 };
 
@@ -118,6 +121,25 @@ chunk_clear(struct chunk *c)
 	c->bytes = 0;
 }
 
+/* Store the searchable texts of c's messages indexed since the last call,
+ * one after another. */
+static enum status
+chunk_texts(struct importer *im, struct chunk *c, int end)
+{
+	enum status st = ST_OK;
+
+	for (int i = 0; i < end && st == ST_OK; i++)
+		if (c->slot[i].added) {
+			c->slot[i].added = 0;
+			st = archive_index_text(im->s, &c->slot[i].prep);
+		}
+	if (st != ST_OK) {
+		store_rollback(im->s);
+		im->in_batch = 0;
+	}
+	return st;
+}
+
 /* Thread and store a parsed chunk in mbox order; its files go to the
  * writer, its rows commit every IMPORT_BATCH messages. */
 static enum status
@@ -140,9 +162,10 @@ chunk_commit(struct importer *im, struct chunk *c)
 			break;
 		im->in_batch++;
 		st = archive_index_commit(im->s, im->l, &sl->prep, &t);
-		if (st == ST_OK)
+		if (st == ST_OK) {
 			im->res->n_added++;
-		else if (st == ST_EXISTS)
+			sl->added = 1;
+		} else if (st == ST_EXISTS)
 			im->res->n_present++;
 		else if (st == ST_DATA)
 			note_bad(im, sl->line);
@@ -151,8 +174,13 @@ chunk_commit(struct importer *im, struct chunk *c)
 			im->in_batch = 0;
 			break;
 		}
-		st = im->in_batch >= IMPORT_BATCH ? batch_end(im) : ST_OK;
+		st = ST_OK;
+		if (im->in_batch >= IMPORT_BATCH &&
+		    (st = chunk_texts(im, c, i + 1)) == ST_OK)
+			st = batch_end(im);
 	}
+	if (st == ST_OK)
+		st = chunk_texts(im, c, c->n);
 	chunk_clear(c);
 	return st;
 }

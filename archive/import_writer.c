@@ -87,6 +87,7 @@ import_writer_new(const char *dir)
 	w->dir = dir;
 	w->st = ST_OK;
 	w->pack = msgpack_writer_new(dir);
+	msgpack_preload(dir);	/* one load, not a probe per message */
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->more, NULL);
 	pthread_cond_init(&w->less, NULL);

@@ -144,8 +144,8 @@ archive_index_commit(struct store *s, const struct list *l,
 		goto fail;
 	m->node = t->place.node;
 	m->thread = t->place.thread;
-	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body,
-	    p->body_only)) != ST_OK)
+	if ((st = store_archive_msg_insert(s, m, p->refs_text, p->body_only))
+	    != ST_OK)
 		goto fail;
 	t->msg = m->id;
 	t->thread = m->thread;
@@ -163,6 +163,12 @@ fail:
 }
 
 enum status
+archive_index_text(struct store *s, const struct index_prep *p)
+{
+	return store_archive_msg_text(s, &p->m, p->body);
+}
+
+enum status
 archive_index_add(struct store *s, const struct list *l, const char *hash,
     const char *raw, size_t len, struct index_touch *t)
 {
@@ -177,6 +183,8 @@ archive_index_add(struct store *s, const struct list *l, const char *hash,
 		return st;
 	if ((st = archive_index_prepare(raw, len, store_now(), &p)) == ST_OK)
 		st = archive_index_commit(s, l, &p, t);
+	if (st == ST_OK)
+		st = archive_index_text(s, &p);
 	archive_index_prep_free(&p);
 	return st;
 }

@@ -44,9 +44,13 @@ enum status	archive_index_prepare(const char *raw, size_t len,
 		    int64_t now, struct index_prep *p);
 void		archive_index_prep_free(struct index_prep *p);
 /* Thread and store a prepared message in list l, inside a transaction:
- * ST_EXISTS when the list holds it already, ST_DATA when p is not ready. */
+ * ST_EXISTS when the list holds it already, ST_DATA when p is not ready.
+ * Its searchable text is stored apart, by archive_index_text(), which
+ * must follow (ST_OK only) before the transaction commits: a bulk import
+ * stores a chunk's texts together (see store_archive_msg_text). */
 enum status	archive_index_commit(struct store *s, const struct list *l,
 		    struct index_prep *p, struct index_touch *t);
+enum status	archive_index_text(struct store *s, const struct index_prep *p);
 /* Index raw[0..len) (stored in messages/ as hash) in list l. Call inside a
  * transaction. ST_EXISTS when the list already holds this message (nothing
  * changes); ST_DATA when it cannot be read as a mail at all. */

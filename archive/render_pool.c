@@ -1,50 +1,70 @@
 /* render_pool.c - render independent pages on two threads (see
- * render_pool.h). Threads take ids in small chunks from one shared
- * counter, so a slow page does not leave the other thread idle. Each
- * thread has its own SQLite connection (STYLE.md "State and threads"). */
+ * render_pool.h). The caller's thread takes jobs from the front of the
+ * list, the others from the back, a few at a time under one mutex, so a
+ * slow page does not leave another thread idle. Each thread has its own
+ * SQLite connection (STYLE.md "State and threads"). */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "archive/render_pool.h"
 #include "core/log.h"
+#include "core/xmem.h"
 
-#define POOL_CHUNK	8	/* ids taken at a time */
+#define POOL_CHUNK	4	/* jobs taken at a time */
 
 struct pool {
 	struct render_ctx	 *first;	/* the caller's context */
-	const int64_t		 *ids;
-	int			  n;
-	enum status		(*page)(struct render_ctx *, int64_t);
-	atomic_int		  next;		/* next id index to take */
-	atomic_int		  failed;	/* a page failed: stop */
-	_Atomic enum status	  st;		/* the first failure */
+	const struct render_job	 *jobs;
+	pthread_mutex_t		  mu;		/* guards the three below */
+	int			  front;	/* next job from the front */
+	int			  back;		/* one past the last untaken */
+	enum status		  st;		/* the first failure */
 };
 
-static void	 pool_work(struct pool *, struct render_ctx *);
+static int	 pool_take(struct pool *, int, int *);
+static void	 pool_work(struct pool *, struct render_ctx *, int);
 static void	*pool_thread(void *);
 
-static void
-pool_work(struct pool *p, struct render_ctx *r)
+/* Take up to POOL_CHUNK jobs from the front (or the back): their first
+ * index in *at, their count returned; 0 when none is left or a job
+ * failed. */
+static int
+pool_take(struct pool *p, int from_back, int *at)
 {
-	int i, end;
-	enum status st;
+	int n = 0;
 
-	while (!atomic_load(&p->failed) &&
-	    (i = atomic_fetch_add(&p->next, POOL_CHUNK)) < p->n) {
-		end = i + POOL_CHUNK < p->n ? i + POOL_CHUNK : p->n;
-		for (; i < end; i++)
-			if ((st = p->page(r, p->ids[i])) != ST_OK) {
-				enum status ok = ST_OK;
-
-				atomic_compare_exchange_strong(&p->st, &ok, st);
-				atomic_store(&p->failed, 1);
-				return;
-			}
+	pthread_mutex_lock(&p->mu);
+	if (p->st == ST_OK && p->front < p->back) {
+		n = p->back - p->front < POOL_CHUNK ? p->back - p->front :
+		    POOL_CHUNK;
+		if (from_back)
+			*at = p->back -= n;
+		else
+			*at = p->front, p->front += n;
 	}
+	pthread_mutex_unlock(&p->mu);
+	return n;
 }
 
-/* A helper thread: its own connection and context, then the shared work. */
+static void
+pool_work(struct pool *p, struct render_ctx *r, int from_back)
+{
+	enum status st;
+	int at, n;
+
+	while ((n = pool_take(p, from_back, &at)) > 0)
+		for (int i = at; i < at + n; i++)
+			if ((st = p->jobs[i].page(r, p->jobs[i].id)) != ST_OK) {
+				pthread_mutex_lock(&p->mu);
+				if (p->st == ST_OK)
+					p->st = st;
+				pthread_mutex_unlock(&p->mu);
+				return;
+			}
+}
+
+/* A helper thread: its own connection and context, then the shared work
+ * from the back. */
 static void *
 pool_thread(void *arg)
 {
@@ -59,7 +79,7 @@ pool_thread(void *arg)
 	}
 	if (render_open_at(&r, s, p->first->l, p->first->root) == ST_OK) {
 		r.write_att = p->first->write_att;
-		pool_work(p, &r);
+		pool_work(p, &r, 1);
 	}
 	render_close(&r);
 	store_close(s);
@@ -67,8 +87,7 @@ pool_thread(void *arg)
 }
 
 enum status
-render_pool_run(struct render_ctx *r, const int64_t *ids, int n,
-    enum status (*page)(struct render_ctx *, int64_t))
+render_pool_jobs(struct render_ctx *r, const struct render_job *jobs, int n)
 {
 	pthread_t tid[RENDER_THREADS];
 	int n_started = 0;
@@ -76,17 +95,30 @@ render_pool_run(struct render_ctx *r, const int64_t *ids, int n,
 
 	memset(&p, 0, sizeof(p));
 	p.first = r;
-	p.ids = ids;
-	p.n = n;
-	p.page = page;
-	atomic_init(&p.next, 0);
-	atomic_init(&p.failed, 0);
-	atomic_init(&p.st, ST_OK);
+	p.jobs = jobs;
+	p.back = n;
+	p.st = ST_OK;
+	pthread_mutex_init(&p.mu, NULL);
 	for (int t = 1; t < RENDER_THREADS && n > POOL_CHUNK; t++)
 		if (pthread_create(&tid[n_started], NULL, pool_thread, &p) == 0)
 			n_started++;
-	pool_work(&p, r);
+	pool_work(&p, r, 0);
 	for (int t = 0; t < n_started; t++)
 		pthread_join(tid[t], NULL);
-	return atomic_load(&p.st);
+	pthread_mutex_destroy(&p.mu);
+	return p.st;
+}
+
+enum status
+render_pool_run(struct render_ctx *r, const int64_t *ids, int n,
+    enum status (*page)(struct render_ctx *, int64_t))
+{
+	struct render_job *jobs = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*jobs));
+	enum status st;
+
+	for (int i = 0; i < n; i++)
+		jobs[i] = (struct render_job){ page, ids[i] };
+	st = render_pool_jobs(r, jobs, n);
+	xfree(jobs);
+	return st;
 }

@@ -433,6 +433,18 @@ out:
 	return found;
 }
 
+void
+msgpack_preload(const char *district_dir)
+{
+	struct dcache *c;
+
+	pthread_mutex_lock(&cache_mu);
+	c = cache_get(district_dir);
+	if (!c->scanned)
+		cache_scan(c);
+	pthread_mutex_unlock(&cache_mu);
+}
+
 /* Without a loaded cache, each index is probed (a process that asks once,
  * like listctl archive add, would otherwise read and checksum every
  * index); with one, the cache answers. */

@@ -54,6 +54,11 @@ enum status	msgpack_read(const char *district_dir, const char *hash,
  * directory changed); without, each index is probed with a few reads and
  * a hit is checked against the pack's bytes. */
 int		msgpack_has(const char *district_dir, const char *hash);
+/* Load district_dir's indexes into the process's cache now, so that
+ * msgpack_has answers from memory: for a caller about to ask about many
+ * messages (an import), where a probe each would cost a directory read
+ * and a dozen reads per pack. */
+void		msgpack_preload(const char *district_dir);
 /* Verify the pack whose index is dir/idx_name fully: the index checks out,
  * its pack exists with the magic, every entry's bytes hash to its name.
  * Returns the number of messages, or -1 with a reason in err. */

@@ -88,8 +88,9 @@ store_archive_msg_find_prefix(struct store *s, int64_t list_id,
 	return get_int(s, st, id);
 }
 
-static enum status
-fts_insert(struct store *s, const struct arc_msg *m, const char *body)
+enum status
+store_archive_msg_text(struct store *s, const struct arc_msg *m,
+    const char *body)
 {
 	static const char sql[] = "INSERT INTO arc_fts (rowid, subject,"
 	    " author, body) VALUES (?, ?, ?, ?)";
@@ -109,7 +110,7 @@ fts_insert(struct store *s, const struct arc_msg *m, const char *body)
 
 enum status
 store_archive_msg_insert(struct store *s, struct arc_msg *m,
-    const char *refs, const char *body, int body_only)
+    const char *refs, int body_only)
 {
 	static const char sql[] = "INSERT INTO arc_msg (list_id, hash, node,"
 	    " thread, message_id, refs, subject, base_subject, author_name,"
@@ -138,7 +139,7 @@ store_archive_msg_insert(struct store *s, struct arc_msg *m,
 	if ((rc = store_exec_stmt(s, st, "archive_msg_insert")) != ST_OK)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
-	return fts_insert(s, m, body);
+	return ST_OK;
 }
 
 enum status

@@ -59,11 +59,19 @@ enum status	store_archive_msg_find(struct store *s, int64_t list_id,
  * in page names). ST_NOTFOUND when none. */
 enum status	store_archive_msg_find_prefix(struct store *s, int64_t list_id,
 		    const char *prefix, int64_t *id);
-/* Insert m (its id is set) with its References text and searchable body;
- * body_only says the body is exactly what its page shows (one text part,
- * no attachment), see store_archive_msg_page_text(). */
+/* Insert m (its id is set) with its References text; body_only says its
+ * searchable text (store_archive_msg_text) is exactly what its page shows
+ * (one text part, no attachment), see store_archive_msg_page_text(). */
 enum status	store_archive_msg_insert(struct store *s, struct arc_msg *m,
-		    const char *refs, const char *body, int body_only);
+		    const char *refs, int body_only);
+/* Store the searchable text of m (inserted, m->id set), in the same
+ * transaction as its row. Separate from the insert so that a bulk import
+ * adds many texts in a row: the full-text index then keeps its pending
+ * terms in memory until the commit, where any other write between two
+ * texts (a statement that may roll back alone, such as an insert that
+ * fires a trigger) makes it flush them to disk first. */
+enum status	store_archive_msg_text(struct store *s, const struct arc_msg *m,
+		    const char *body);
 /* The page body of message id when it was stored body_only; ST_NOTFOUND
  * otherwise (the page must then read the raw message). Caller frees *text
  * with xfree(). */

@@ -5,6 +5,7 @@ with libxml2 (xmllint)."""
 import html.parser
 import lzma
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -331,7 +332,6 @@ def test_pages_from_stored_text_equal_pages_from_raw(arc, tmp_path):
     """A one-part text message's page is rendered from its stored text
     (body_only), not by re-reading and re-parsing the raw message: the page
     must be byte for byte what the parse gives."""
-    import sqlite3
     box = tmp_path / "a.mbox"
     box.write_text(mbox(
         mail("p1@x", "Plain", "Hello ann@example.org,\n> quoted\n>From the past\n\ttabbed\n" + "long " * 500),
@@ -359,3 +359,29 @@ def test_pages_from_stored_text_equal_pages_from_raw(arc, tmp_path):
         twin = tmp_path / "parsed" / page.relative_to(tmp_path / "stored")
         assert page.read_bytes() == twin.read_bytes(), page.name
     assert any("ann (at) example.org" in p.read_text() for p in stored)   # still obfuscated
+
+
+def test_every_imported_message_is_searchable_across_batches(arc, tmp_path):
+    """The import stores a chunk's search texts together after its rows,
+    and commits every 2,000 messages, in the middle of a chunk: every
+    message must come out searchable and its page must show its body,
+    on either side of a chunk and of a commit."""
+    n = 2300
+    box = tmp_path / "many.mbox"
+    box.write_text(mbox(*[mail(f"k{i}@x", f"Item {i}", f"word tok{i} here",
+                               date=f"Mon, {1 + i % 28:02d} Jun 2020 10:{i % 60:02d}:00 +0000")
+                          for i in range(n)]))
+    res = arc.json("archive", "import", LIST, box)
+    assert res["added"] == n and res["bad"] == 0
+    db = sqlite3.connect(arc.home / "districts" / "d1" / "district.db")
+    try:
+        assert db.execute("SELECT count(*) FROM arc_fts").fetchone()[0] == n
+        assert db.execute("SELECT count(*) FROM arc_msg m JOIN arc_fts f ON f.rowid = m.id").fetchone()[0] == n
+    finally:
+        db.close()
+    for i in (0, 127, 128, 1919, 1920, 1999, 2000, 2001, 2047, 2048, n - 1):
+        hits = arc.json("archive", "search", LIST, f"tok{i}")
+        assert [h["subject"] for h in hits] == [f"Item {i}"], i
+    pages = list((html_dir(arc) / "m").glob("*.html"))
+    assert len(pages) == n
+    assert sum("word tok" in p.read_text() for p in pages) == n

@@ -91,7 +91,7 @@ add(struct fx *f, const char *mid, const char *subject, int n_refs, ...)
 	snprintf(m.subject, sizeof(m.subject), "%s", subject);
 	snprintf(m.base_subject, sizeof(m.base_subject), "%s", base);
 	snprintf(m.month, sizeof(m.month), "2020-01");
-	assert_int_equal(store_archive_msg_insert(f->s, &m, "", "", 0), ST_OK);
+	assert_int_equal(store_archive_msg_insert(f->s, &m, "", 0), ST_OK);
 	return p.thread;
 }
 
