@@ -50,6 +50,37 @@ collect_msg(const struct arc_msg *m, void *ctx)
 	return 0;
 }
 
+/* A month travels as a job id YYYYMM ("2020-01" is 202001). */
+static int64_t
+month_id(const char *month)
+{
+	int y, mo, end = 0;
+
+	if (sscanf(month, "%4d-%2d%n", &y, &mo, &end) != 2 || end != 7 ||
+	    month[7] != '\0' || y < 0 || mo < 1 || mo > 12)
+		return -1;
+	return (int64_t)y * 100 + mo;
+}
+
+static void
+month_name(int64_t id, char *month, size_t size)
+{
+	snprintf(month, size, "%04d-%02d", (int)(id / 100), (int)(id % 100));
+}
+
+/* A month's two views and its mbox. */
+static enum status
+render_month_all(struct render_ctx *r, int64_t id)
+{
+	char month[ARC_MONTH_LEN + 1];
+	enum status st;
+
+	month_name(id, month, sizeof(month));
+	if ((st = render_month(r, month)) == ST_OK)
+		st = render_mbox(r, month);
+	return st;
+}
+
 /* Month views regrouped after a merge; the month mboxes do not depend on
  * threading, and the new message's month is rendered by the caller. */
 static int
@@ -152,7 +183,8 @@ render_touched(struct store *s, const struct list *l,
 	render_neighbours(&r, &m);
 	render_merged(&r, t);
 	if ((st = render_thread(&r, t->thread)) != ST_OK ||
-	    (st = render_month(&r, t->month)) != ST_OK ||
+	    (st = (t->place.n_gone ? render_month(&r, t->month) :
+	    render_month_add(&r, &m))) != ST_OK ||
 	    (st = render_mbox_add(&r, &m)) != ST_OK ||
 	    (st = render_list_index(&r)) != ST_OK ||
 	    (st = render_feed(&r)) != ST_OK)
@@ -220,31 +252,6 @@ collect_page(const struct arc_msg *m, void *ctx)
 	return 0;
 }
 
-/* A month travels as a job id YYYYMM ("2020-01" is 202001). */
-static int64_t
-month_id(const char *month)
-{
-	int y, mo, end = 0;
-
-	if (sscanf(month, "%4d-%2d%n", &y, &mo, &end) != 2 || end != 7 ||
-	    month[7] != '\0' || y < 0 || mo < 1 || mo > 12)
-		return -1;
-	return (int64_t)y * 100 + mo;
-}
-
-static enum status
-render_month_job(struct render_ctx *r, int64_t id)
-{
-	char month[ARC_MONTH_LEN + 1];
-	enum status st;
-
-	snprintf(month, sizeof(month), "%04d-%02d", (int)(id / 100),
-	    (int)(id % 100));
-	if ((st = render_month(r, month)) == ST_OK)
-		st = render_mbox(r, month);
-	return st;
-}
-
 static int
 collect_month(const char *month, int64_t n, void *ctx)
 {
@@ -256,7 +263,7 @@ collect_month(const char *month, int64_t n, void *ctx)
 		    month);
 		return 0;
 	}
-	job_add(ctx, render_month_job, id);
+	job_add(ctx, render_month_all, id);
 	return 0;
 }
 

@@ -280,3 +280,122 @@ render_month(struct render_ctx *r, const char *month)
 		st = month_pages(r, month);
 	return st;
 }
+
+/* Is m the last message of its month by (date, id), with another before it
+ * in the month and none at the same second (a tie could order its thread's
+ * new group before another in the by-thread view)? */
+static int
+newest_in_month(struct render_ctx *r, const struct arc_msg *m)
+{
+	struct arc_msg o;
+	int64_t id;
+
+	if (store_archive_msg_step(r->s, m, 0, 1, &id) != ST_OK || (id != 0 &&
+	    (store_archive_msg_get(r->s, id, &o) != ST_OK ||
+	    strcmp(o.month, m->month) == 0)))
+		return 0;
+	if (store_archive_msg_step(r->s, m, 0, -1, &id) != ST_OK || id == 0 ||
+	    store_archive_msg_get(r->s, id, &o) != ST_OK)
+		return 0;
+	return strcmp(o.month, m->month) == 0 && o.date < m->date;
+}
+
+struct month_count {
+	const char	*month;
+	int64_t		 n;
+};
+
+static int
+thread_month_count(const char *month, int64_t n, void *ctx)
+{
+	struct month_count *mc = ctx;
+
+	if (strcmp(month, mc->month) == 0)
+		mc->n = n;
+	return 0;
+}
+
+/* Insert frag into page rel of r's list before the first "before" after
+ * the first "anchor". ST_NOTFOUND when the page or either mark is
+ * missing. */
+static enum status
+patch_page(struct render_ctx *r, const char *rel, const char *anchor,
+    const char *before, const struct buf *frag)
+{
+	char *path = xasprintf("%s/%s", r->dir, rel), *old = NULL, *at, *pos;
+	struct buf page;
+	size_t len;
+	enum status st;
+
+	st = spool_read_file(path, RENDER_PAGE_MAX, &old, &len);
+	xfree(path);
+	if (st != ST_OK || (at = strstr(old, anchor)) == NULL ||
+	    (pos = strstr(at, before)) == NULL) {
+		xfree(old);
+		return ST_NOTFOUND;
+	}
+	buf_init(&page, RENDER_PAGE_MAX);
+	buf_append(&page, old, (size_t)(pos - old));
+	buf_append(&page, frag->data, frag->len);
+	buf_append(&page, pos, len - (size_t)(pos - old));
+	st = page.overflow ? ST_TOOBIG : render_write_page(r->dir, rel,
+	    page.data, page.len);
+	buf_release(&page);
+	xfree(old);
+	return st;
+}
+
+/* m's row, and (new_group) its row inside a new thread group, serialised
+ * alone as a full render would write them. */
+static enum status
+month_rows_alone(struct render_ctx *r, const struct arc_msg *m,
+    int new_group, struct buf *row, struct buf *group)
+{
+	struct month_ctx mc = { .r = r };
+	xmlNodePtr body, li;
+	xmlDocPtr doc = html_doc_new("", "", &body);
+	enum status st;
+
+	li = html_el(body, "li", NULL);
+	msg_line(&mc, li, m);
+	st = html_serialize_node(li, row);
+	if (st == ST_OK && new_group) {
+		mc.by_thread = 1;
+		mc.parent = body;
+		month_msg(&mc, m);
+		st = html_serialize_node(body->last, group);
+	}
+	xmlFreeDoc(doc);
+	return st;
+}
+
+enum status
+render_month_add(struct render_ctx *r, const struct arc_msg *m)
+{
+	struct month_count tc = { .month = m->month };
+	struct buf row, group;
+	char rel[40], anchor[64];
+	enum status st;
+
+	if (!newest_in_month(r, m) || store_archive_each_thread_month(r->s,
+	    m->thread, thread_month_count, &tc) != ST_OK || tc.n < 1)
+		return render_month(r, m->month);
+	buf_init(&row, RENDER_PAGE_MAX);
+	buf_init(&group, RENDER_PAGE_MAX);
+	st = month_rows_alone(r, m, tc.n == 1, &row, &group);
+	snprintf(rel, sizeof(rel), "%s/thread.html", m->month);
+	if (st == ST_OK && tc.n == 1)
+		st = patch_page(r, rel, "<main>", "</ul></main>", &group);
+	else if (st == ST_OK) {
+		snprintf(anchor, sizeof(anchor),
+		    "<li><strong><a href=\"../t/%lld.html\">",
+		    (long long)m->thread);
+		st = patch_page(r, rel, anchor, "</ul></li>", &row);
+	}
+	snprintf(rel, sizeof(rel), "%s/date.html", m->month);
+	if (st == ST_OK)
+		st = patch_page(r, rel, "<main>", "</ol></main>", &row);
+	buf_release(&row);
+	buf_release(&group);
+	return st == ST_NOTFOUND ? render_month(r, m->month) : st;
+}

@@ -10,33 +10,35 @@
 #include "core/log.h"
 #include "core/xmem.h"
 
-#define POOL_CHUNK	4	/* jobs taken at a time */
+#define POOL_CHUNK	4	/* jobs taken at a time, when many are left */
 
-struct pool {
+struct render_pool {
 	struct render_ctx	 *first;	/* the caller's context */
 	const struct render_job	 *jobs;
+	pthread_t		  tid[RENDER_THREADS];
+	int			  n_started;
 	pthread_mutex_t		  mu;		/* guards the three below */
 	int			  front;	/* next job from the front */
 	int			  back;		/* one past the last untaken */
 	enum status		  st;		/* the first failure */
 };
 
-static int	 pool_take(struct pool *, int, int *);
-static void	 pool_work(struct pool *, struct render_ctx *, int);
+static int	 pool_take(struct render_pool *, int, int *);
+static void	 pool_work(struct render_pool *, struct render_ctx *, int);
 static void	*pool_thread(void *);
 
 /* Take up to POOL_CHUNK jobs from the front (or the back): their first
  * index in *at, their count returned; 0 when none is left or a job
  * failed. */
 static int
-pool_take(struct pool *p, int from_back, int *at)
+pool_take(struct render_pool *p, int from_back, int *at)
 {
 	int n = 0;
 
 	pthread_mutex_lock(&p->mu);
 	if (p->st == ST_OK && p->front < p->back) {
-		n = p->back - p->front < POOL_CHUNK ? p->back - p->front :
-		    POOL_CHUNK;
+		n = p->back - p->front > 4 * RENDER_THREADS * POOL_CHUNK ?
+		    POOL_CHUNK : 1;
 		if (from_back)
 			*at = p->back -= n;
 		else
@@ -47,7 +49,7 @@ pool_take(struct pool *p, int from_back, int *at)
 }
 
 static void
-pool_work(struct pool *p, struct render_ctx *r, int from_back)
+pool_work(struct render_pool *p, struct render_ctx *r, int from_back)
 {
 	enum status st;
 	int at, n;
@@ -68,7 +70,7 @@ pool_work(struct pool *p, struct render_ctx *r, int from_back)
 static void *
 pool_thread(void *arg)
 {
-	struct pool *p = arg;
+	struct render_pool *p = arg;
 	struct store *s = NULL;
 	struct render_ctx r;
 
@@ -89,9 +91,7 @@ pool_thread(void *arg)
 enum status
 render_pool_jobs(struct render_ctx *r, const struct render_job *jobs, int n)
 {
-	pthread_t tid[RENDER_THREADS];
-	int n_started = 0;
-	struct pool p;
+	struct render_pool p;
 
 	memset(&p, 0, sizeof(p));
 	p.first = r;
@@ -100,11 +100,12 @@ render_pool_jobs(struct render_ctx *r, const struct render_job *jobs, int n)
 	p.st = ST_OK;
 	pthread_mutex_init(&p.mu, NULL);
 	for (int t = 1; t < RENDER_THREADS && n > POOL_CHUNK; t++)
-		if (pthread_create(&tid[n_started], NULL, pool_thread, &p) == 0)
-			n_started++;
+		if (pthread_create(&p.tid[p.n_started], NULL, pool_thread, &p)
+		    == 0)
+			p.n_started++;
 	pool_work(&p, r, 0);
-	for (int t = 0; t < n_started; t++)
-		pthread_join(tid[t], NULL);
+	for (int t = 0; t < p.n_started; t++)
+		pthread_join(p.tid[t], NULL);
 	pthread_mutex_destroy(&p.mu);
 	return p.st;
 }

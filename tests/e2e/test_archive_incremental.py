@@ -154,3 +154,77 @@ def test_list_removed_and_made_again_archives_anew(arc, tmp_path):
     assert arc.json("archive", "search", LIST, "pizza") == []   # the old list's text is gone
     arc.run("archive", "import", LIST, box, check=0)
     assert arc.json("archive", "show", LIST)["messages"] == 1 + len(FIRST)
+
+
+# Posts arriving in date order, each the newest of its month, so their rows
+# are patched into the month views instead of rendering them again: a
+# reply in a thread with rows in the month, a new thread, a reply whose
+# thread began in an earlier month (a new group), one at the same second
+# as the newest (rendered in full: a tie), an older one (in full), a
+# hostile subject and name, and a reply to that.
+NEWEST = [
+    mail("g1@x", "Field day", "bring water", date=day("Wed, 05 Feb 2020")),
+    mail("g2@x", "Re: Field day", "and hats", extra="In-Reply-To: <g1@x>\n",
+         date=day("Thu, 06 Feb 2020")),
+    mail("a4@x", "Re: Bus times", "late bus", extra="References: <a1@x> <a2@x>\n",
+         date=day("Fri, 07 Feb 2020")),
+    mail("h1@x", "Choir robes", "sizes please", date=day("Fri, 07 Feb 2020")),
+    mail("g3@x", "Re: Field day", "sunscreen", extra="References: <g1@x> <g2@x>\n",
+         date=day("Sat, 08 Feb 2020")),
+    mail("i1@x", "Old news", "from before", date=day("Sat, 01 Feb 2020")),
+    mail("j1@x", "</ul></li><li>&amp; \u2014 fake row", "x",
+         frm="\"</ol></main>\" <evil@example.org>", date=day("Sun, 09 Feb 2020")),
+    mail("j2@x", "Re: </ul></li><li>&amp; \u2014 fake row", "y", extra="In-Reply-To: <j1@x>\n",
+         date=day("Mon, 10 Feb 2020")),
+]
+
+
+def test_newest_posts_patch_month_views_like_a_rebuild(arc, tmp_path):
+    box = tmp_path / "first.mbox"
+    box.write_text(mbox(*FIRST))
+    arc.run("archive", "import", LIST, box, check=0)
+    month = html_dir(arc) / "2020-02"
+    for i, m in enumerate(NEWEST):
+        eml = tmp_path / f"newest{i}.eml"
+        eml.write_text(m)
+        arc.run("archive", "add", LIST, eml, check=0)
+        by_date = (month / "date.html").read_text("utf-8")
+        assert by_date.count("<li>") == 3 + i, f"after post {i}"
+    root = html_dir(arc).parent
+    incremental = tree(root)
+    check_pages(root)
+    shutil.rmtree(root)
+    arc.run("archive", "rebuild", LIST, check=0)
+    full = tree(root)
+    assert sorted(incremental) == sorted(full)
+    for name in full:
+        assert incremental[name] == full[name], f"{name} differs from the rebuild"
+    by_thread = (month / "thread.html").read_text("utf-8")
+    # field trip, lunch menu, field day, bus times, choir robes, old news
+    # and the fake row's thread: each one group
+    assert by_thread.count("<strong>") == 7
+    assert "&lt;/ul&gt;&lt;/li&gt;&lt;li&gt;&amp;amp;" in by_thread
+
+
+def test_only_the_newest_post_is_patched_in(arc, tmp_path):
+    """A mark left in both month views survives an add that patches them
+    and is gone after one that renders them again."""
+    box = tmp_path / "first.mbox"
+    box.write_text(mbox(*FIRST, *NEWEST[:2]))
+    arc.run("archive", "import", LIST, box, check=0)
+    month = html_dir(arc) / "2020-02"
+    views = [month / "date.html", month / "thread.html"]
+
+    def add_marked(post):
+        for v in views:
+            v.write_text(v.read_text("utf-8").replace("<main>", "<main><!--mark-->", 1), "utf-8")
+        eml = tmp_path / "marked.eml"
+        eml.write_text(post)
+        arc.run("archive", "add", LIST, eml, check=0)
+        return [("<!--mark-->" in v.read_text("utf-8")) for v in views]
+
+    assert add_marked(NEWEST[2]) == [True, True]     # newest: a new group
+    assert add_marked(NEWEST[4]) == [True, True]     # newest: into its group
+    tie = mail("t1@x", "Same second", "z", date=day("Sat, 08 Feb 2020"))
+    assert add_marked(tie) == [False, False]         # at the newest's second
+    assert add_marked(NEWEST[5]) == [False, False]   # older
