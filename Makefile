@@ -3,7 +3,7 @@
 
 BUILD    ?= build
 SANITIZE ?=
-PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd
+PKGS     := sqlite3 gmime-3.0 libesmtp-1.0 libxml-2.0 libmicrohttpd nettle
 # Headers only: libmariadb and libldap/liblber are loaded with dlopen on
 # first use (core/dynlib.c, generator/*_api.c), never linked, so commands
 # without a MySQL or LDAP source start without them.

@@ -29,6 +29,7 @@
 #define IMPORT_CHUNK		128	/* messages parsed together */
 #define IMPORT_CHUNK_BYTES	(16L * 1024 * 1024)
 #define IMPORT_THREADS		2	/* parsing threads */
+#define IMPORT_READ_BUF		(1 << 20)	/* mbox read size */
 
 struct slot {
 	char			*raw;
@@ -346,6 +347,7 @@ archive_import(struct store *s, const struct list *l, const char *path,
 	memset(&im, 0, sizeof(im));
 	if ((fp = fopen(path, "re")) == NULL)
 		return errno == ENOENT || errno == EACCES ? ST_NOTFOUND : ST_TEMP;
+	(void)setvbuf(fp, NULL, _IOFBF, IMPORT_READ_BUF);	/* not 4 KB reads */
 	im.s = s;
 	im.l = l;
 	im.res = res;

@@ -122,19 +122,24 @@ archive_index_prep_free(struct index_prep *p)
 	memset(p, 0, sizeof(*p));
 }
 
-enum status
-archive_index_commit(struct store *s, const struct list *l,
-    struct index_prep *p, struct index_touch *t)
+/* Is message hash in list l already? ST_EXISTS, ST_NOTFOUND or an error. */
+static enum status
+held_already(struct store *s, const struct list *l, const char *hash)
+{
+	int64_t id;
+	enum status st = store_archive_msg_find(s, l->id, hash, &id);
+
+	return st == ST_OK ? ST_EXISTS : st;
+}
+
+/* archive_index_commit past the lookup. */
+static enum status
+index_store(struct store *s, const struct list *l, struct index_prep *p,
+    struct index_touch *t)
 {
 	struct arc_msg *m = &p->m;
-	int64_t id;
 	enum status st;
 
-	memset(t, 0, sizeof(*t));
-	if ((st = store_archive_msg_find(s, l->id, m->hash, &id)) == ST_OK)
-		return ST_EXISTS;
-	if (st != ST_NOTFOUND)
-		return st;
 	if (!p->ready)
 		return ST_DATA;
 	m->list_id = l->id;
@@ -163,6 +168,18 @@ fail:
 }
 
 enum status
+archive_index_commit(struct store *s, const struct list *l,
+    struct index_prep *p, struct index_touch *t)
+{
+	enum status st;
+
+	memset(t, 0, sizeof(*t));
+	if ((st = held_already(s, l, p->m.hash)) != ST_NOTFOUND)
+		return st;
+	return index_store(s, l, p, t);
+}
+
+enum status
 archive_index_text(struct store *s, const struct index_prep *p)
 {
 	return store_archive_msg_text(s, &p->m, p->body);
@@ -173,16 +190,13 @@ archive_index_add(struct store *s, const struct list *l, const char *hash,
     const char *raw, size_t len, struct index_touch *t)
 {
 	struct index_prep p;
-	int64_t id;
 	enum status st;
 
 	memset(t, 0, sizeof(*t));
-	if ((st = store_archive_msg_find(s, l->id, hash, &id)) == ST_OK)
-		return ST_EXISTS;	/* known: no need to parse it */
-	if (st != ST_NOTFOUND)
-		return st;
+	if ((st = held_already(s, l, hash)) != ST_NOTFOUND)
+		return st;	/* known (no need to parse it), or an error */
 	if ((st = archive_index_prepare(raw, len, store_now(), &p)) == ST_OK)
-		st = archive_index_commit(s, l, &p, t);
+		st = index_store(s, l, &p, t);
 	if (st == ST_OK)
 		st = archive_index_text(s, &p);
 	archive_index_prep_free(&p);

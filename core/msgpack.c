@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <glib.h>
-
 #include "core/log.h"
 #include "core/msgpack.h"
 #include "core/msgstore.h"
@@ -118,8 +116,6 @@ msgpack_idx_check(const unsigned char *data, size_t size, uint32_t *count,
     const char **why)
 {
 	unsigned char sum[MSGPACK_SUM];
-	gsize sum_len = sizeof(sum);
-	GChecksum *ck;
 	uint64_t n, covered;
 
 	*why = NULL;
@@ -137,10 +133,7 @@ msgpack_idx_check(const unsigned char *data, size_t size, uint32_t *count,
 		*why = "pack index size does not match its count (truncated)";
 		return -1;
 	}
-	ck = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(ck, data, (gssize)(size - MSGPACK_SUM));
-	g_checksum_get_digest(ck, sum, &sum_len);
-	g_checksum_free(ck);
+	msgstore_sha256(data, size - MSGPACK_SUM, sum);
 	if (memcmp(sum, data + size - MSGPACK_SUM, MSGPACK_SUM) != 0) {
 		*why = "pack index checksum mismatch (damaged)";
 		return -1;
@@ -566,6 +559,13 @@ long
 msgpack_verify(const char *dir, const char *idx_name, char *err,
     size_t err_len)
 {
+	return msgpack_check(dir, idx_name, 1, err, err_len);
+}
+
+long
+msgpack_check(const char *dir, const char *idx_name, int deep, char *err,
+    size_t err_len)
+{
 	char id[MSGPACK_ID_LEN + 1] = "";
 	unsigned char *idx;
 	struct stat sb;
@@ -581,16 +581,24 @@ msgpack_verify(const char *dir, const char *idx_name, char *err,
 	memcpy(id, idx_name + 5, MSGPACK_ID_LEN);
 	if (idx_load(dir, idx_name, &idx, &size, &sb, &count, err, err_len))
 		return -1;
-	if ((fd = pack_open(dir, id, err, err_len)) != -1 &&
-	    fstat(fd, &sb) == 0) {
-		for (n = 0; n < (long)count; n++)
-			if (verify_entry(fd, (uint64_t)sb.st_size, idx +
-			    MSGPACK_HDR + (size_t)n * MSGPACK_ENTRY, id, err,
-			    err_len) == -1)
-				break;
-		if (n < (long)count)
-			n = -1;
+	if ((fd = pack_open(dir, id, err, err_len)) == -1)
+		goto out;
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, err_len, "pack-%s.pack: %s", id, strerror(errno));
+		goto out;
 	}
+	if ((uint64_t)sb.st_size < get64(idx + 16)) {
+		snprintf(err, err_len, "pack-%s.pack: %lld bytes, its index "
+		    "covers %llu (truncated)", id, (long long)sb.st_size,
+		    (unsigned long long)get64(idx + 16));
+		goto out;
+	}
+	for (uint32_t i = 0; deep && i < count; i++)
+		if (verify_entry(fd, (uint64_t)sb.st_size, idx + MSGPACK_HDR +
+		    (size_t)i * MSGPACK_ENTRY, id, err, err_len) == -1)
+			goto out;
+	n = (long)count;
+out:
 	if (fd != -1)
 		close(fd);
 	xfree(idx);

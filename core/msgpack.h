@@ -55,15 +55,20 @@ enum status	msgpack_read(const char *district_dir, const char *hash,
  * a hit is checked against the pack's bytes. */
 int		msgpack_has(const char *district_dir, const char *hash);
 /* Load district_dir's indexes into the process's cache now, so that
- * msgpack_has answers from memory: for a caller about to ask about many
- * messages (an import), where a probe each would cost a directory read
- * and a dozen reads per pack. */
+ * msgpack_has answers from memory: for a process about to ask about many
+ * messages (an import, the daemon), where a probe each would cost a
+ * directory read and a dozen reads per pack. */
 void		msgpack_preload(const char *district_dir);
 /* Verify the pack whose index is dir/idx_name fully: the index checks out,
  * its pack exists with the magic, every entry's bytes hash to its name.
  * Returns the number of messages, or -1 with a reason in err. */
 long		msgpack_verify(const char *dir, const char *idx_name, char *err,
 		    size_t err_len);
+/* msgpack_verify when deep; otherwise only what is cheap enough to run
+ * every few minutes (listctl health): the index checks out, its pack
+ * exists with the magic and holds every byte the index covers. */
+long		msgpack_check(const char *dir, const char *idx_name, int deep,
+		    char *err, size_t err_len);
 
 /* A writer appending to a new pack of district_dir (created at the first
  * add). Free with msgpack_writer_free(). */

@@ -184,8 +184,6 @@ write_idx(struct msgpack_writer *w)
 	size_t size = MSGPACK_HDR + w->n * MSGPACK_ENTRY + MSGPACK_SUM;
 	unsigned char *idx = xmalloc(size), *p;
 	struct entry *sorted = xmalloc(w->n * sizeof(*sorted) + 1);
-	gsize sum_len = MSGPACK_SUM;
-	GChecksum *ck;
 	char name[MSGPACK_ID_LEN + 16];
 	enum status st;
 
@@ -200,10 +198,7 @@ write_idx(struct msgpack_writer *w)
 		put64(p + 32, sorted[i].off);
 		put64(p + 40, sorted[i].len);
 	}
-	ck = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(ck, idx, (gssize)(size - MSGPACK_SUM));
-	g_checksum_get_digest(ck, idx + size - MSGPACK_SUM, &sum_len);
-	g_checksum_free(ck);
+	msgstore_sha256(idx, size - MSGPACK_SUM, idx + size - MSGPACK_SUM);
 	snprintf(name, sizeof(name), "pack-%s.idx", w->id);
 	st = spool_write_file(w->packs, name, idx, size);
 	xfree(sorted);

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <glib.h>
+#include <nettle/sha2.h>
 
 #include "core/msgpack.h"
 #include "core/msgstore.h"
@@ -13,13 +13,27 @@
 #include "core/xmem.h"
 
 void
+msgstore_sha256(const void *data, size_t len, unsigned char *digest)
+{
+	struct sha256_ctx ctx;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+}
+
+void
 msgstore_hash(const void *data, size_t len, char *hash)
 {
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[SHA256_DIGEST_SIZE];
 
-	g_checksum_update(ck, data, (gssize)len);
-	snprintf(hash, MSGSTORE_HASH_LEN + 1, "%s", g_checksum_get_string(ck));
-	g_checksum_free(ck);
+	msgstore_sha256(data, len, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		hash[2 * i] = hex[d[i] >> 4];
+		hash[2 * i + 1] = hex[d[i] & 15];
+	}
+	hash[MSGSTORE_HASH_LEN] = '\0';
 }
 
 static int

@@ -14,6 +14,11 @@
 
 /* SHA-256 of data as 64 lower-case hex digits into hash (65 bytes). */
 void		msgstore_hash(const void *data, size_t len, char *hash);
+/* SHA-256 of data, 32 bytes into digest (the one SHA-256 of listd:
+ * nettle's, which uses the CPU's SHA instructions where there are some;
+ * hashing is a quarter of an import's parsing). */
+void		msgstore_sha256(const void *data, size_t len,
+		    unsigned char *digest);
 /* Store data under district_dir as a loose file; hash (65 bytes) receives
  * its name. Storing bytes already there (loose or packed) is a no-op.
  * Status as spool_write_file(). */

@@ -1,9 +1,12 @@
 /* ctl_health.c - listctl health: checks a monitoring system runs every few
  * minutes. A stuck queue (oldest pending batch older than --queue-age), an
  * unreachable relay (TCP connect to [delivery] relay within --timeout), a
- * stale directory source, and a nearly full disk under the home. Prints one
+ * stale directory source, an archive message pack that is damaged (its
+ * index, or a pack shorter than its index says), and a nearly full disk
+ * under the home. Prints one
  * line per problem (or "ok") and exits 0 when healthy, 75 otherwise. It only
  * reads: it never changes the queue or the stores. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/msgpack.h"
 #include "core/store_health.h"
 #include "core/store_site.h"
 #include "core/xmem.h"
@@ -44,6 +48,7 @@ static int health_run(struct ctl *);
 static void problem_add(struct health *, const char *, const char *,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 static int check_district(const struct district *, void *);
+static void check_packs(struct health *, const char *, const char *);
 static void check_relay(struct health *);
 static void check_disk(struct health *);
 static int relay_connect(const char *, const char *, int, char *, size_t);
@@ -51,8 +56,8 @@ static int relay_connect(const char *, const char *, int, char *, size_t);
 const struct ctl_verb ctl_health_verbs[] = {
 	{ "", "queue-age=,disk-percent=,timeout=", 0, 0,
 	  "[--queue-age 1h] [--disk-percent 10] [--timeout 2000]",
-	  "check queue, relay, directory sources and disk; one line per "
-	  "problem; exit 0 healthy, 75 a problem", health_run },
+	  "check queue, relay, directory sources, archive packs and disk; one "
+	  "line per problem; exit 0 healthy, 75 a problem", health_run },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -106,8 +111,34 @@ check_district(const struct district *d, void *ctx)
 		problem_add(h, "roster", d->slug, "directory source stale: %s",
 		    last ? "no applied run within its interval" :
 		    "never applied (listctl generate status)");
+	check_packs(h, d->slug, store_dir(ds));
 	store_close(ds);
 	return 0;
+}
+
+/* Every message pack of a district, cheaply (no message re-hashed: a
+ * restore does that). */
+static void
+check_packs(struct health *h, const char *slug, const char *district_dir)
+{
+	char *packs = xasprintf("%s/messages/packs", district_dir), err[512];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(packs)) == NULL) {
+		if (errno != ENOENT)
+			problem_add(h, "packs", slug, "cannot read %s: %s", packs,
+			    strerror(errno));
+		xfree(packs);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (msgpack_name_kind(de->d_name) == 'i' &&
+		    msgpack_check(packs, de->d_name, 0, err, sizeof(err)) == -1)
+			problem_add(h, "packs", slug, "archive pack damaged: %s",
+			    err);
+	closedir(d);
+	xfree(packs);
 }
 
 /* Non-blocking connect with a deadline. 0 when connected. */

@@ -9,6 +9,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "core/msg.h"
+#include "core/msgpack.h"
 #include "core/msgstore.h"
 #include "core/spool.h"
 #include "core/store_list.h"
@@ -48,8 +49,11 @@ use_district(struct intake *in, const char *slug)
 		return ST_OK;
 	store_close(in->ds);
 	in->ds = NULL;
-	if ((st = store_district_open(in->home, slug, 0, &in->ds)) == ST_OK)
+	if ((st = store_district_open(in->home, slug, 0, &in->ds)) == ST_OK) {
 		snprintf(in->ds_slug, sizeof(in->ds_slug), "%s", slug);
+		/* each post asks whether its bytes are stored: from memory */
+		msgpack_preload(store_dir(in->ds));
+	}
 	return st;
 }
 

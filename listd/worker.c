@@ -10,6 +10,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/msgpack.h"
 #include "core/msgstore.h"
 #include "core/store_list.h"
 #include "core/store_post.h"
@@ -111,6 +112,7 @@ open_district(struct wctx *w, struct wdistrict *wd)
 	if (store_district_open(w->home, wd->d.slug, 0, &wd->ds) != ST_OK)
 		return -1;
 	store_sync_relaxed(wd->ds);
+	msgpack_preload(store_dir(wd->ds));	/* as use_district() in intake.c */
 	return 0;
 }
 

@@ -4,7 +4,7 @@
 # and stops. Usage: deps.sh --build | --test | --demo | --bench
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev libmariadb-dev libldap2-dev"
+BUILD_PKGS="gcc make pkg-config libsqlite3-dev libgmime-3.0-dev libesmtp-dev libxml2-dev libmicrohttpd-dev libcrypt-dev libmariadb-dev libldap2-dev nettle-dev"
 TEST_PKGS="libcmocka-dev python3 python3-pytest sqlite3 libxml2-utils postfix man-db chromium nodejs mariadb-server mariadb-client openssl slapd ldap-utils"
 DEMO_PKGS="python3 curl"
 BENCH_PKGS="mlmmj mhonarc wrk nginx-light iproute2 slapd ldap-utils"

@@ -1,6 +1,7 @@
 """test_health.py - listctl health as a monitoring system runs it: exit 0
 and "ok" when healthy; one line (and one JSON problem) per stuck queue,
-unreachable relay, stale directory source and nearly full disk, exit 75.
+unreachable relay, stale directory source, damaged archive pack and nearly
+full disk, exit 75.
 Time is moved with LISTD_NOW. Hostile: malformed thresholds, a relay that
 is not host:port, a broken district store."""
 import time
@@ -73,3 +74,49 @@ def test_bad_relay_and_broken_store_are_reported_not_fatal(ctl, home):
     assert rc == 75
     assert "store: north:" in out or "queue: north: cannot read" in out
     assert "relay 127.0.0.1:1 unreachable" in out
+
+
+def test_damaged_archive_pack_is_a_problem(ctl, home, tmp_path):
+    """An imported archive keeps its messages in a pack and an index: a
+    pack cut short, an index with a flipped byte and a pack gone are each
+    reported (without re-hashing every message); a healthy pack is not."""
+    sink = Sink(tmp_path / "sink")
+    try:
+        make_site(ctl, home, sink.port)
+        ctl.run("list", "create", "news@north.example.org", "--archive", "public", check=0)
+        box = tmp_path / "a.mbox"
+        box.write_text("".join(
+            f"From x@y Thu Jan  1 00:00:00 2020\nFrom: a@example.org\nSubject: s{i}\n"
+            f"Message-ID: <p{i}@x>\nDate: Mon, 06 Jan 2020 10:00:00 +0000\n\nbody {i}\n\n"
+            for i in range(5)))
+        ctl.run("archive", "import", "news@north.example.org", box, check=0)
+        packs = home / "districts" / "north" / "messages" / "packs"
+        pack = next(packs.glob("*.pack"))
+        idx = next(packs.glob("*.idx"))
+        rc, out, _ = ctl.run("health", "--disk-percent", "0")
+        assert rc == 0, out
+        good_pack, good_idx = pack.read_bytes(), idx.read_bytes()
+
+        pack.write_bytes(good_pack[:-10])
+        rc, out, _ = ctl.run("health", "--disk-percent", "0")
+        assert rc == 75 and out.startswith("packs: north: archive pack damaged") and "truncated" in out, out
+        pack.write_bytes(good_pack)
+
+        bad = bytearray(good_idx)
+        bad[40] ^= 1
+        idx.write_bytes(bytes(bad))
+        rc, out, _ = ctl.run("health", "--disk-percent", "0")
+        assert rc == 75 and "packs: north:" in out and idx.name in out, out
+        idx.write_bytes(good_idx)
+
+        pack.unlink()
+        rc, out, _ = ctl.run("--json", "health", "--disk-percent", "0")
+        import json
+        j = json.loads(out)
+        assert rc == 75 and [p["check"] for p in j["problems"]] == ["packs"]
+        assert "cannot open" in j["problems"][0]["message"]
+        pack.write_bytes(good_pack)
+        rc, out, _ = ctl.run("health", "--disk-percent", "0")
+        assert rc == 0, out
+    finally:
+        sink.stop()
