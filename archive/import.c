@@ -1,8 +1,10 @@
 /* import.c - bring an existing archive in from an mbox file (mboxrd as in
  * public-inbox exports, mboxo, Mailman 2 pipermail and Mailman 3 exports).
- * Messages are read in chunks; a chunk is hashed and parsed on worker
- * threads (archive_index_prepare) while this thread threads and stores the
- * chunk before it (archive_index_commit), in mbox order.
+ * The mbox is mapped (or, from a pipe, read) whole; this thread only finds
+ * where each message starts and ends. Messages go in chunks to worker
+ * threads, which copy each out (undoing mboxrd's ">From " quoting), hash
+ * and parse it (archive_index_prepare), while this thread threads and
+ * stores the chunk before (archive_index_commit), in mbox order.
  * A chunk's searchable texts are stored together after its rows (see
  * store_archive_msg_text), before any commit.
  * Messages are written to a pack under messages/packs/ in batches: bytes
@@ -12,9 +14,13 @@
  * names a message that is not durably on disk. Idempotent: a message the
  * list already holds (same bytes) is skipped. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "archive/archive.h"
 #include "archive/import_writer.h"
@@ -29,10 +35,12 @@
 #define IMPORT_CHUNK		128	/* messages parsed together */
 #define IMPORT_CHUNK_BYTES	(16L * 1024 * 1024)
 #define IMPORT_THREADS		2	/* parsing threads */
-#define IMPORT_READ_BUF		(1 << 20)	/* mbox read size */
+#define IMPORT_READ		(1 << 20)	/* read size, from a pipe */
 
 struct slot {
-	char			*raw;
+	const char		*src;		/* in the mbox, still quoted */
+	size_t			 src_len;
+	char			*raw;		/* the message (worker's copy) */
 	size_t			 len;
 	long			 line;		/* of its From_ line */
 	int			 added;		/* indexed, text not stored yet */
@@ -50,10 +58,7 @@ struct importer {
 	struct store			*s;
 	const struct list		*l;
 	struct archive_import_result	*res;
-	struct buf			 msg;
-	long				 msg_line;	/* line of its From_ */
 	int				 in_batch;
-	int				 too_big;
 	struct import_writer		*writer;
 	struct workpool			*pool;		/* NULL: parse here */
 	struct chunk			 chunk[2];
@@ -63,7 +68,8 @@ struct importer {
 
 static enum status	put_raw(struct importer *, const char *, size_t,
 			    const char *);
-static enum status	flush_msg(struct importer *);
+static enum status	add_msg(struct importer *, const char *, size_t,
+			    long);
 static enum status	batch_end(struct importer *);
 
 /* Have raw (whose hash is given) appended to the pack by the writer
@@ -101,14 +107,56 @@ note_bad(struct importer *im, long line)
 		im->res->first_bad_line = line;
 }
 
-/* Worker side: hash and parse one message of a chunk. */
+/* Worker side: sl's message copied out of the mbox, each line matching
+ * ^>+From  losing one '>' (mboxrd), without the blank line that came
+ * before the next From_ line. -1 when it is over ARCHIVE_MSG_MAX or holds
+ * nothing but white space. */
+static int
+unquote(struct slot *sl)
+{
+	const char *p = sl->src, *end = sl->src + sl->src_len;
+	struct buf b;
+	size_t len;
+
+	buf_init(&b, ARCHIVE_MSG_MAX);
+	while (p < end && !b.overflow) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p), q = 0;
+
+		while (q < n && p[q] == '>')
+			q++;
+		if (q > 0 && n - q >= 5 && memcmp(p + q, "From ", 5) == 0)
+			buf_append(&b, p + 1, n - 1);
+		else
+			buf_append(&b, p, n);
+		p += n;
+	}
+	len = b.len;
+	if (len >= 2 && b.data[len - 1] == '\n' && b.data[len - 2] == '\n')
+		len--;
+	else if (len >= 4 && memcmp(b.data + len - 4, "\r\n\r\n", 4) == 0)
+		len -= 2;
+	if (b.overflow || len == 0 || strspn(b.data, " \t\r\n") >= len) {
+		buf_release(&b);
+		return -1;
+	}
+	sl->len = len;
+	sl->raw = buf_steal(&b);
+	sl->raw[len] = '\0';
+	return 0;
+}
+
+/* Worker side: copy out, hash and parse one message of a chunk (not
+ * ready, and so counted bad, when it cannot be read). */
 static void
 prepare_slot(void *ctx, int i)
 {
 	struct chunk *c = ctx;
+	struct slot *sl = &c->slot[i];
 
-	(void)archive_index_prepare(c->slot[i].raw, c->slot[i].len, c->now,
-	    &c->slot[i].prep);
+	if (unquote(sl) == 0)
+		(void)archive_index_prepare(sl->raw, sl->len, c->now,
+		    &sl->prep);
 }
 
 static void
@@ -221,38 +269,19 @@ chunk_finish(struct importer *im)
 	return st;
 }
 
-/* The message gathered so far, without the blank line before the next
- * From_ line. */
+/* One message of the mbox, src[0..len) still quoted, into the chunk
+ * being filled. */
 static enum status
-flush_msg(struct importer *im)
+add_msg(struct importer *im, const char *src, size_t len, long line)
 {
 	struct chunk *c = &im->chunk[im->filling];
-	size_t len = im->msg.len;
-	const char *raw = im->msg.data;
-	struct slot *sl;
+	struct slot *sl = &c->slot[c->n++];
 
-	if (im->msg_line == 0)
-		return ST_OK;
 	im->res->n_read++;
-	if (im->too_big || im->msg.overflow) {
-		note_bad(im, im->msg_line);
-		return ST_OK;
-	}
-	if (len >= 2 && raw[len - 1] == '\n' && raw[len - 2] == '\n')
-		len--;
-	else if (len >= 4 && memcmp(raw + len - 4, "\r\n\r\n", 4) == 0)
-		len -= 2;
-	if (len == 0 || strspn(raw, " \t\r\n") >= len) {
-		note_bad(im, im->msg_line);
-		return ST_OK;
-	}
-	sl = &c->slot[c->n++];
 	memset(sl, 0, sizeof(*sl));
-	sl->raw = xmalloc(len + 1);
-	memcpy(sl->raw, raw, len);
-	sl->raw[len] = '\0';
-	sl->len = len;
-	sl->line = im->msg_line;
+	sl->src = src;
+	sl->src_len = len;
+	sl->line = line;
 	c->bytes += len;
 	if (c->n == IMPORT_CHUNK || c->bytes >= (size_t)IMPORT_CHUNK_BYTES)
 		return chunk_submit(im);
@@ -282,57 +311,92 @@ from_line_strict(const char *line, size_t n)
 	return 0;
 }
 
+/* Split data[0..size) into messages at its From_ lines (a UTF-8 byte
+ * order mark first is not data). ST_DATA when the first line is not one. */
 static enum status
-read_lines(struct importer *im, FILE *fp)
+split_mbox(struct importer *im, const char *data, size_t size)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
+	size_t pos = 0, start = 0;
+	long lineno = 0, msg_line = 0;
 	int prev_blank = 1;
 	enum status st = ST_OK;
 
-	while (st == ST_OK && (n = getline(&line, &cap, fp)) != -1) {
-		const char *p = line;
+	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		pos = start = 3;
+	while (st == ST_OK && pos < size) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', size - pos);
+		size_t n = nl ? (size_t)(nl - line) + 1 : size - pos;
 
 		lineno++;
-		if (lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-			memmove(line, line + 3, (size_t)n - 2);	/* a BOM is not data */
-			n -= 3;
-		}
 		if (n >= 5 && memcmp(line, "From ", 5) == 0 &&
-		    (prev_blank || from_line_strict(line, (size_t)n))) {
-			st = flush_msg(im);
-			buf_reset(&im->msg);
-			im->msg_line = lineno;
-			im->too_big = 0;
+		    (prev_blank || from_line_strict(line, n))) {
+			if (msg_line)
+				st = add_msg(im, data + start, pos - start,
+				    msg_line);
+			msg_line = lineno;
+			start = pos + n;
 			prev_blank = 0;
-			continue;
-		}
-		if (im->msg_line == 0) {
+		} else if (msg_line == 0) {
 			im->res->first_bad_line = lineno;
-			st = ST_DATA;	/* not an mbox: no From_ line first */
-			break;
-		}
-		prev_blank = (n == 1 && line[0] == '\n') ||
-		    (n == 2 && line[0] == '\r' && line[1] == '\n');
-		if (line[0] == '>') {	/* mboxrd: ^>+From  loses one '>' */
-			size_t q = strspn(line, ">");
-
-			if ((size_t)n - q >= 5 && memcmp(line + q, "From ", 5) == 0)
-				p++, n--;
-		}
-		if (!im->too_big && buf_append(&im->msg, p, (size_t)n) == -1)
-			im->too_big = 1;
+			return ST_DATA;	/* not an mbox: no From_ line first */
+		} else
+			prev_blank = (n == 1 && line[0] == '\n') ||
+			    (n == 2 && line[0] == '\r' && line[1] == '\n');
+		pos += n;
 	}
-	free(line);	/* lint: allow (getline's buffer is libc's) */
-	if (st == ST_OK && ferror(fp))
-		st = ST_TEMP;
-	if (st == ST_OK)
-		st = flush_msg(im);
+	if (st == ST_OK && msg_line)
+		st = add_msg(im, data + start, size - start, msg_line);
 	if (st == ST_OK)
 		st = chunk_finish(im);
 	return st;
+}
+
+/* The whole of fd: mapped when it is a non-empty file (*kept 'm'), read
+ * into memory otherwise (a pipe; *kept 'r'). Release with input_release. */
+static enum status
+input_load(int fd, const char **data, size_t *size, int *kept)
+{
+	struct buf b;
+	struct stat sb;
+	char *chunk;
+	ssize_t n;
+
+	if (fstat(fd, &sb) == -1)
+		return ST_TEMP;
+	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		*size = (size_t)sb.st_size;
+		*data = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (*data == MAP_FAILED)
+			return ST_TEMP;
+		(void)madvise((void *)*data, *size, MADV_SEQUENTIAL);
+		*kept = 'm';
+		return ST_OK;
+	}
+	buf_init(&b, (size_t)-1 / 2);
+	chunk = xmalloc(IMPORT_READ);
+	while ((n = read(fd, chunk, IMPORT_READ)) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0 && buf_append(&b, chunk, (size_t)n) == -1)
+			break;
+	xfree(chunk);
+	if (n != 0 || b.overflow) {
+		buf_release(&b);
+		return ST_TEMP;
+	}
+	*size = b.len;
+	*data = buf_steal(&b);
+	*kept = 'r';
+	return ST_OK;
+}
+
+static void
+input_release(const char *data, size_t size, int kept)
+{
+	if (kept == 'm')
+		munmap((void *)data, size);
+	else
+		xfree((void *)data);
 }
 
 enum status
@@ -340,22 +404,26 @@ archive_import(struct store *s, const struct list *l, const char *path,
     struct archive_import_result *res)
 {
 	struct importer im;
-	FILE *fp;
+	const char *data;
+	size_t size;
+	int fd, kept;
 	enum status st;
 
 	memset(res, 0, sizeof(*res));
 	memset(&im, 0, sizeof(im));
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT || errno == EACCES ? ST_NOTFOUND : ST_TEMP;
-	(void)setvbuf(fp, NULL, _IOFBF, IMPORT_READ_BUF);	/* not 4 KB reads */
+	st = input_load(fd, &data, &size, &kept);
+	close(fd);
+	if (st != ST_OK)
+		return st;
 	im.s = s;
 	im.l = l;
 	im.res = res;
-	buf_init(&im.msg, ARCHIVE_MSG_MAX);
 	im.writer = import_writer_new(store_dir(s));
 	im.pool = workpool_new(IMPORT_THREADS);
 	store_archive_bulk(s);
-	st = read_lines(&im, fp);
+	st = split_mbox(&im, data, size);
 	if (st == ST_OK)
 		st = batch_end(&im);
 	else if (im.in_batch)
@@ -364,8 +432,7 @@ archive_import(struct store *s, const struct list *l, const char *path,
 	chunk_clear(&im.chunk[0]);
 	chunk_clear(&im.chunk[1]);
 	import_writer_free(im.writer);	/* after its last drain */
-	fclose(fp);
-	buf_release(&im.msg);
+	input_release(data, size, kept);
 	if (st == ST_OK && res->n_read == 0)
 		st = ST_DATA;
 	if (st == ST_OK && res->n_added > 0)

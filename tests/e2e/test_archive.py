@@ -3,6 +3,7 @@ pages, search, incremental add, rebuild, and hostile mail that must render
 inert (no script, no event attribute, no javascript: URL) and parse as HTML
 with libxml2 (xmllint)."""
 import html.parser
+import json
 import lzma
 import os
 import sqlite3
@@ -385,3 +386,24 @@ def test_every_imported_message_is_searchable_across_batches(arc, tmp_path):
     pages = list((html_dir(arc) / "m").glob("*.html"))
     assert len(pages) == n
     assert sum("word tok" in p.read_text() for p in pages) == n
+
+
+def test_import_from_a_pipe_and_mboxrd_quoting(arc, tmp_path):
+    """A file is mapped; a pipe is read whole: both give the same archive.
+    A body line ">From here" was quoted as ">>From here" and comes back
+    with one '>'; "From the start" inside a body, quoted as ">From", comes
+    back unquoted; a line ">>>not From" is left alone."""
+    body = ">From here\nFrom the start\n>>>not From\nend"
+    msgs = [mail("q1@x", "Quoting", body), mail("q2@x", "Second", "two"),
+            mail("q3@x", "Third", "three")]
+    data = mbox(*msgs).encode()
+    assert b">>From here" in data and b"\n>From the start" in data
+    rc, out, err = arc.run("--json", "archive", "import", LIST, "/dev/stdin", input=data)
+    assert rc == 0 and json.loads(out)["added"] == 3, err
+    page = next(p for p in (html_dir(arc) / "m").glob("*.html") if "Quoting" in p.read_text())
+    text = page.read_text()
+    assert "&gt;From here" in text and "\nFrom the start" in text and "&gt;&gt;&gt;not From" in text
+    assert "&gt;&gt;From here" not in text and "&gt;From the start" not in text
+    box = tmp_path / "same.mbox"
+    box.write_bytes(data)
+    assert arc.json("archive", "import", LIST, box)["present"] == 3
