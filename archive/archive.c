@@ -2,6 +2,7 @@
  * a list rebuilt or rendered in full. Import is import.c; page kinds are
  * render_*.c. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "archive/render_pool.h"
 #include "archive/render_thread.h"
 #include "core/buf.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "core/msgstore.h"
 #include "core/xmem.h"
@@ -168,6 +170,33 @@ render_merged(struct render_ctx *r, const struct index_touch *t)
 		render_merged_into(r, t, into[k], &budget);
 }
 
+/* The page of the message just indexed (inside the transaction). */
+static enum status
+render_new_page(struct store *s, const struct list *l,
+    const struct index_touch *t)
+{
+	struct render_ctx r;
+	enum status st;
+
+	if ((st = render_open(&r, s, l)) == ST_OK)
+		st = render_message(&r, t->msg);
+	render_close(&r);
+	return st;
+}
+
+static void
+remove_page(struct store *s, const struct list *l, const char *hash)
+{
+	char name[80], *path;
+
+	render_msg_name(hash, name, sizeof(name));
+	path = xasprintf("%s/html/%s/%s", store_dir(s), l->name, name);
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("archive unlink path=%s", path);
+	xfree(path);
+}
+
+/* The pages that change when a message was added, but its own. */
 static enum status
 render_touched(struct store *s, const struct list *l,
     const struct index_touch *t)
@@ -177,8 +206,7 @@ render_touched(struct store *s, const struct list *l,
 	enum status st;
 
 	if ((st = render_open(&r, s, l)) != ST_OK ||
-	    (st = store_archive_msg_get(s, t->msg, &m)) != ST_OK ||
-	    (st = render_message(&r, t->msg)) != ST_OK)
+	    (st = store_archive_msg_get(s, t->msg, &m)) != ST_OK)
 		goto out;
 	render_neighbours(&r, &m);
 	render_merged(&r, t);
@@ -200,7 +228,7 @@ archive_post_add(struct store *s, const struct list *l, const char *hash,
     const char *raw, size_t raw_len)
 {
 	struct index_touch t;
-	enum status st;
+	enum status st, page_st;
 
 	if ((st = store_begin(s)) != ST_OK)
 		return st;
@@ -213,11 +241,21 @@ archive_post_add(struct store *s, const struct list *l, const char *hash,
 		    "status=%s", store_slug(s), l->name, hash, status_name(st));
 		return st;
 	}
-	if ((st = store_commit(s)) != ST_OK)
+	/* The post's own page is written before the commit that shows it
+	 * (search, month views, its neighbours' links), so no reader follows
+	 * a link to a page not written yet; a page of a post whose commit
+	 * failed is taken away again. */
+	page_st = render_new_page(s, l, &t);
+	if ((st = store_commit(s)) != ST_OK) {
+		if (page_st == ST_OK)
+			remove_page(s, l, hash);
 		return st;
+	}
 	log_debug("archive add district=%s list=%s msg=%.12s thread=%lld",
 	    store_slug(s), l->name, hash, (long long)t.thread);
-	return render_touched(s, l, &t);
+	fault_pause("archive.committed");
+	st = render_touched(s, l, &t);
+	return page_st != ST_OK ? page_st : st;
 }
 
 /* The jobs of a full render, in the order the pool's front takes them:

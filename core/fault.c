@@ -29,7 +29,7 @@ struct fault_set {
 
 static void fault_parse(struct fault_set *, const char *);
 
-static struct fault_set faults, crashes;
+static struct fault_set faults, crashes, pauses;
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -37,6 +37,7 @@ fault_load(void)
 {
 	fault_parse(&faults, "LISTD_FAULT");
 	fault_parse(&crashes, "LISTD_CRASH");
+	fault_parse(&pauses, "LISTD_PAUSE");	/* N: milliseconds */
 }
 
 static void
@@ -102,6 +103,16 @@ fault_crash(const char *name)
 {
 	if (fault_due(&crashes, name))
 		kill(getpid(), SIGKILL);
+}
+
+void
+fault_pause(const char *name)
+{
+	pthread_once(&fault_once, fault_load);
+	for (int i = 0; i < pauses.n_rules; i++)
+		if (strcmp(pauses.rules[i].name, name) == 0 &&
+		    pauses.rules[i].nth > 0)
+			usleep((useconds_t)pauses.rules[i].nth * 1000);
 }
 
 #endif
