@@ -42,7 +42,7 @@ struct slot {
 	size_t			 src_len;
 	char			*raw;		/* the message (worker's copy) */
 	size_t			 len;
-	long			 line;		/* of its From_ line */
+	size_t			 at;		/* its From_ line's offset */
 	int			 added;		/* indexed, text not stored yet */
 	struct index_prep	 prep;
 };
@@ -58,6 +58,7 @@ struct importer {
 	struct store			*s;
 	const struct list		*l;
 	struct archive_import_result	*res;
+	const char			*data;		/* the mbox */
 	int				 in_batch;
 	struct import_writer		*writer;
 	struct workpool			*pool;		/* NULL: parse here */
@@ -66,18 +67,17 @@ struct importer {
 	int				 in_flight;	/* the other one parses */
 };
 
-static enum status	put_raw(struct importer *, const char *, size_t,
-			    const char *);
-static enum status	add_msg(struct importer *, const char *, size_t,
-			    long);
+static enum status	put_raw(struct importer *, struct slot *);
+static enum status	add_msg(struct importer *, size_t, size_t);
 static enum status	batch_end(struct importer *);
 
-/* Have raw (whose hash is given) appended to the pack by the writer
- * thread; durable only after the drain in batch_end. */
+/* Have sl's message appended to the pack by the writer thread (which
+ * takes the copy); durable only after the drain in batch_end. */
 static enum status
-put_raw(struct importer *im, const char *raw, size_t len, const char *hash)
+put_raw(struct importer *im, struct slot *sl)
 {
-	import_writer_put(im->writer, hash, raw, len);
+	import_writer_put(im->writer, sl->prep.m.hash, sl->raw, sl->len);
+	sl->raw = NULL;
 	return ST_OK;
 }
 
@@ -99,12 +99,20 @@ batch_end(struct importer *im)
 	return store_commit(im->s);
 }
 
+/* A message that cannot be archived, its From_ line at offset at; the
+ * first one's line number is counted (once) for the report. */
 static void
-note_bad(struct importer *im, long line)
+note_bad(struct importer *im, size_t at)
 {
+	const char *p = im->data, *end = im->data + at;
+	long line = 1;
+
 	im->res->n_bad++;
-	if (im->res->first_bad_line == 0)
-		im->res->first_bad_line = line;
+	if (im->res->first_bad_line != 0)
+		return;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL)
+		p++, line++;
+	im->res->first_bad_line = line;
 }
 
 /* Worker side: sl's message copied out of the mbox, each line matching
@@ -201,11 +209,10 @@ chunk_commit(struct importer *im, struct chunk *c)
 		struct slot *sl = &c->slot[i];
 
 		if (!sl->prep.ready) {
-			note_bad(im, sl->line);
+			note_bad(im, sl->at);
 			continue;
 		}
-		if ((st = put_raw(im, sl->raw, sl->len, sl->prep.m.hash))
-		    != ST_OK)
+		if ((st = put_raw(im, sl)) != ST_OK)
 			break;
 		if (im->in_batch == 0 && (st = store_begin(im->s)) != ST_OK)
 			break;
@@ -217,7 +224,7 @@ chunk_commit(struct importer *im, struct chunk *c)
 		} else if (st == ST_EXISTS)
 			im->res->n_present++;
 		else if (st == ST_DATA)
-			note_bad(im, sl->line);
+			note_bad(im, sl->at);
 		else {
 			store_rollback(im->s);
 			im->in_batch = 0;
@@ -269,20 +276,22 @@ chunk_finish(struct importer *im)
 	return st;
 }
 
-/* One message of the mbox, src[0..len) still quoted, into the chunk
- * being filled. */
+/* One message of the mbox: its From_ line at offset at, its text (still
+ * quoted) up to end, into the chunk being filled. */
 static enum status
-add_msg(struct importer *im, const char *src, size_t len, long line)
+add_msg(struct importer *im, size_t at, size_t end)
 {
+	const char *nl = memchr(im->data + at, '\n', end - at);
+	size_t start = nl ? (size_t)(nl - im->data) + 1 : end;
 	struct chunk *c = &im->chunk[im->filling];
 	struct slot *sl = &c->slot[c->n++];
 
 	im->res->n_read++;
 	memset(sl, 0, sizeof(*sl));
-	sl->src = src;
-	sl->src_len = len;
-	sl->line = line;
-	c->bytes += len;
+	sl->src = im->data + start;
+	sl->src_len = end - start;
+	sl->at = at;
+	c->bytes += sl->src_len;
 	if (c->n == IMPORT_CHUNK || c->bytes >= (size_t)IMPORT_CHUNK_BYTES)
 		return chunk_submit(im);
 	return ST_OK;
@@ -311,42 +320,49 @@ from_line_strict(const char *line, size_t n)
 	return 0;
 }
 
-/* Split data[0..size) into messages at its From_ lines (a UTF-8 byte
- * order mark first is not data). ST_DATA when the first line is not one. */
-static enum status
-split_mbox(struct importer *im, const char *data, size_t size)
+/* Is the line before the one at data[i] (data[i - 1] == '\n', and at
+ * least three bytes before it) empty, LF or CRLF? */
+static int
+blank_before(const char *data, size_t i)
 {
-	size_t pos = 0, start = 0;
-	long lineno = 0, msg_line = 0;
-	int prev_blank = 1;
+	return data[i - 2] == '\n' || (data[i - 2] == '\r' &&
+	    data[i - 3] == '\n');
+}
+
+/* Split data[start..size) into messages at its From_ lines: "From " at a
+ * line's start after a blank line (or the first line), or standing alone
+ * as from_line_strict() says; data[start] must begin one. Only the places
+ * where "\nFrom " occurs are looked at, not every line. */
+static enum status
+split_mbox(struct importer *im, const char *data, size_t start, size_t size)
+{
+	size_t msg = start, i = start;
 	enum status st = ST_OK;
 
-	if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		pos = start = 3;
-	while (st == ST_OK && pos < size) {
-		const char *line = data + pos;
-		const char *nl = memchr(line, '\n', size - pos);
-		size_t n = nl ? (size_t)(nl - line) + 1 : size - pos;
-
-		lineno++;
-		if (n >= 5 && memcmp(line, "From ", 5) == 0 &&
-		    (prev_blank || from_line_strict(line, n))) {
-			if (msg_line)
-				st = add_msg(im, data + start, pos - start,
-				    msg_line);
-			msg_line = lineno;
-			start = pos + n;
-			prev_blank = 0;
-		} else if (msg_line == 0) {
-			im->res->first_bad_line = lineno;
-			return ST_DATA;	/* not an mbox: no From_ line first */
-		} else
-			prev_blank = (n == 1 && line[0] == '\n') ||
-			    (n == 2 && line[0] == '\r' && line[1] == '\n');
-		pos += n;
+	if (size == start)
+		return ST_OK;	/* nothing read: the caller says ST_DATA */
+	if (size - start < 5 || memcmp(data + start, "From ", 5) != 0) {
+		im->res->first_bad_line = 1;
+		return ST_DATA;	/* not an mbox: no From_ line first */
 	}
-	if (st == ST_OK && msg_line)
-		st = add_msg(im, data + start, size - start, msg_line);
+	while (st == ST_OK && i < size) {
+		const char *hit = memmem(data + i + 1, size - i - 1, "\nFrom ", 6);
+		const char *nl;
+		size_t at, n;
+
+		if (hit == NULL)
+			break;
+		at = (size_t)(hit - data) + 1;
+		nl = memchr(data + at, '\n', size - at);
+		n = nl ? (size_t)(nl - data) + 1 - at : size - at;
+		i = at;		/* at >= msg + 6: msg starts "From " */
+		if (!blank_before(data, at) && !from_line_strict(data + at, n))
+			continue;
+		st = add_msg(im, msg, at);
+		msg = at;
+	}
+	if (st == ST_OK)
+		st = add_msg(im, msg, size);
 	if (st == ST_OK)
 		st = chunk_finish(im);
 	return st;
@@ -423,7 +439,9 @@ archive_import(struct store *s, const struct list *l, const char *path,
 	im.writer = import_writer_new(store_dir(s));
 	im.pool = workpool_new(IMPORT_THREADS);
 	store_archive_bulk(s);
-	st = split_mbox(&im, data, size);
+	im.data = data;
+	st = split_mbox(&im, data, size >= 3 && memcmp(data, "\xef\xbb\xbf",
+	    3) == 0 ? 3 : 0, size);	/* a byte order mark is not data */
 	if (st == ST_OK)
 		st = batch_end(&im);
 	else if (im.in_batch)

@@ -99,7 +99,7 @@ import_writer_new(const char *dir)
 }
 
 void
-import_writer_put(struct import_writer *w, const char *hash, const char *raw,
+import_writer_put(struct import_writer *w, const char *hash, char *raw,
     size_t len)
 {
 	struct job *j;
@@ -109,13 +109,13 @@ import_writer_put(struct import_writer *w, const char *hash, const char *raw,
 		if ((st = write_one(w, hash, raw, len)) != ST_OK &&
 		    w->st == ST_OK)
 			w->st = st;
+		xfree(raw);
 		return;
 	}
 	j = xcalloc(1, sizeof(*j));
 	memcpy(j->hash, hash, sizeof(j->hash));
 	j->len = len;
-	j->raw = xmalloc(len ? len : 1);
-	memcpy(j->raw, raw, len);
+	j->raw = raw;
 	pthread_mutex_lock(&w->mu);
 	while (w->queued > 0 && w->queued + len > IMPORT_WRITER_QUEUE)
 		pthread_cond_wait(&w->less, &w->mu);

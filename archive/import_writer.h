@@ -16,11 +16,11 @@ struct import_writer;
  * writer). When no thread can be started it writes inline, in
  * import_writer_put(). Never NULL; free with import_writer_free(). */
 struct import_writer	*import_writer_new(const char *dir);
-/* Queue a copy of raw[0..len) to be written as hash (unless the district
- * holds it already, loose or packed). Waits while IMPORT_WRITER_QUEUE bytes
- * are queued. */
+/* Queue raw[0..len) (xmalloc'ed: the writer takes it and frees it) to be
+ * written as hash (unless the district holds it already, loose or
+ * packed). Waits while IMPORT_WRITER_QUEUE bytes are queued. */
 void		 import_writer_put(struct import_writer *w, const char *hash,
-		    const char *raw, size_t len);
+		    char *raw, size_t len);
 /* Wait until everything queued is written, then make it durable (the
  * pack's bytes fdatasync'ed, its index written and renamed into place):
  * after ST_OK an index row may name any message put so far. Returns the

@@ -407,3 +407,23 @@ def test_import_from_a_pipe_and_mboxrd_quoting(arc, tmp_path):
     box = tmp_path / "same.mbox"
     box.write_bytes(data)
     assert arc.json("archive", "import", LIST, box)["present"] == 3
+
+
+def test_separators_and_the_first_bad_line(arc, tmp_path):
+    """From_ lines after a blank line (LF or CRLF) or standing alone with a
+    day name split messages; "From " inside a paragraph does not; an empty
+    message and one of white space only are counted bad, the first one's
+    From_ line reported by number."""
+    data = ("From a@x Mon Jan  6 10:00:00 2020\n" + mail("s1@x", "One", "one\nFrom here on, no split") +
+            "\nFrom b@x Mon Jan  6 10:00:00 2020\n" +                       # an empty message
+            "From c@x Tue Jan  7 10:00:00 2020\n" + mail("s2@x", "Two", "two") +  # no blank: a day name
+            "\r\nFrom d@x Wed Jan  8 10:00:00 2020\r\n \r\n\t\r\n" +          # white space only
+            "\nFrom e@x Thu Jan  9 10:00:00 2020\n" + mail("s3@x", "Three", "three"))
+    box = tmp_path / "sep.mbox"
+    box.write_text(data)
+    first_bad = next(i for i, line in enumerate(data.split("\n"), 1) if line.startswith("From b@x"))
+    res = arc.json("archive", "import", LIST, box)
+    assert (res["read"], res["added"], res["bad"]) == (5, 3, 2)
+    assert res["first_bad_line"] == first_bad
+    for word, subject in (("one", "One"), ("two", "Two"), ("three", "Three"), ("here", "One")):
+        assert [h["subject"] for h in arc.json("archive", "search", LIST, word)] == [subject]

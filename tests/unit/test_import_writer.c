@@ -12,6 +12,7 @@
 
 #include "archive/import_writer.h"
 #include "core/msgstore.h"
+#include "core/xmem.h"
 #include "tests/unit/testutil.h"
 
 static void
@@ -19,8 +20,11 @@ put(struct import_writer *w, const char *dir, const char *raw, size_t len,
     char *hash)
 {
 	(void)dir;
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, raw, len);
 	msgstore_hash(raw, len, hash);
-	import_writer_put(w, hash, raw, len);
+	import_writer_put(w, hash, copy, len);
 }
 
 static void
