@@ -105,7 +105,7 @@ static enum status
 mbox_append(struct render_ctx *r, struct buf *b, const struct arc_msg *m)
 {
 	char *raw = NULL, date[40];
-	size_t len, start = 0;
+	size_t len, start = 0, run = 0;
 	time_t t = (time_t)m->date;
 	struct tm tm;
 	enum status st;
@@ -118,19 +118,23 @@ mbox_append(struct render_ctx *r, struct buf *b, const struct arc_msg *m)
 		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970");
 	buf_printf(b, "From %s %s\n", strchr(m->author_addr, ' ') ||
 	    !m->author_addr[0] ? "MAILER-DAEMON" : m->author_addr, date);
+	/* Lines are copied in runs; a run ends before a line to quote. */
 	while (start < len) {
-		size_t eol = start, q = start;
+		const char *nl = memchr(raw + start, '\n', len - start);
+		size_t eol = nl ? (size_t)(nl - raw) : len, q = start;
 
-		while (eol < len && raw[eol] != '\n')
-			eol++;
 		while (q < eol && raw[q] == '>')
 			q++;
-		if (eol - q >= 5 && memcmp(raw + q, "From ", 5) == 0)
+		if (eol - q >= 5 && memcmp(raw + q, "From ", 5) == 0) {
+			buf_append(b, raw + run, start - run);
 			buf_append(b, ">", 1);
-		buf_append(b, raw + start, eol - start);
-		buf_append(b, "\n", 1);
+			run = start;
+		}
 		start = eol + 1;
 	}
+	buf_append(b, raw + run, len - run);
+	if (len > 0 && raw[len - 1] != '\n')
+		buf_append(b, "\n", 1);
 	buf_append(b, "\n", 1);
 	xfree(raw);
 	return b->overflow ? ST_TOOBIG : ST_OK;
