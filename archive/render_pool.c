@@ -8,7 +8,6 @@
 
 #include "archive/render_pool.h"
 #include "core/log.h"
-#include "core/xmem.h"
 
 #define POOL_CHUNK	4	/* jobs taken at a time, when many are left */
 
@@ -108,18 +107,4 @@ render_pool_jobs(struct render_ctx *r, const struct render_job *jobs, int n)
 		pthread_join(p.tid[t], NULL);
 	pthread_mutex_destroy(&p.mu);
 	return p.st;
-}
-
-enum status
-render_pool_run(struct render_ctx *r, const int64_t *ids, int n,
-    enum status (*page)(struct render_ctx *, int64_t))
-{
-	struct render_job *jobs = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*jobs));
-	enum status st;
-
-	for (int i = 0; i < n; i++)
-		jobs[i] = (struct render_job){ page, ids[i] };
-	st = render_pool_jobs(r, jobs, n);
-	xfree(jobs);
-	return st;
 }

@@ -26,8 +26,5 @@ struct render_job {
  * when every job rendered. jobs is borrowed for the call. */
 enum status	render_pool_jobs(struct render_ctx *r,
 		    const struct render_job *jobs, int n);
-/* render_pool_jobs with page(r, ids[i]) for every i in [0, n). */
-enum status	render_pool_run(struct render_ctx *r, const int64_t *ids,
-		    int n, enum status (*page)(struct render_ctx *, int64_t));
 
 #endif
