@@ -170,27 +170,13 @@ render_merged(struct render_ctx *r, const struct index_touch *t)
 		render_merged_into(r, t, into[k], &budget);
 }
 
-/* The page of the message just indexed (inside the transaction). */
-static enum status
-render_new_page(struct store *s, const struct list *l,
-    const struct index_touch *t)
-{
-	struct render_ctx r;
-	enum status st;
-
-	if ((st = render_open(&r, s, l)) == ST_OK)
-		st = render_message(&r, t->msg);
-	render_close(&r);
-	return st;
-}
-
 static void
-remove_page(struct store *s, const struct list *l, const char *hash)
+remove_page(struct render_ctx *r, const char *hash)
 {
 	char name[80], *path;
 
 	render_msg_name(hash, name, sizeof(name));
-	path = xasprintf("%s/html/%s/%s", store_dir(s), l->name, name);
+	path = xasprintf("%s/%s", r->dir, name);
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("archive unlink path=%s", path);
 	xfree(path);
@@ -198,29 +184,25 @@ remove_page(struct store *s, const struct list *l, const char *hash)
 
 /* The pages that change when a message was added, but its own. */
 static enum status
-render_touched(struct store *s, const struct list *l,
-    const struct index_touch *t)
+render_touched(struct render_ctx *r, const struct index_touch *t)
 {
-	struct render_ctx r;
 	struct arc_msg m;
 	enum status st;
+	int last;
 
-	if ((st = render_open(&r, s, l)) != ST_OK ||
-	    (st = store_archive_msg_get(s, t->msg, &m)) != ST_OK)
-		goto out;
-	render_neighbours(&r, &m);
-	render_merged(&r, t);
-	if ((st = render_thread(&r, t->thread)) != ST_OK ||
-	    (st = (t->place.n_gone ? render_month(&r, t->month) :
-	    render_month_add(&r, &m))) != ST_OK ||
-	    (st = render_mbox_add(&r, &m)) != ST_OK ||
-	    (st = render_list_index(&r)) != ST_OK ||
-	    (st = render_feed(&r)) != ST_OK)
-		goto out;
-	st = render_home(&r);
-out:
-	render_close(&r);
-	return st;
+	if ((st = store_archive_msg_get(r->s, t->msg, &m)) != ST_OK)
+		return st;
+	last = render_last_in_month(r, &m);
+	render_neighbours(r, &m);
+	render_merged(r, t);
+	if ((st = render_thread(r, t->thread)) != ST_OK ||
+	    (st = (t->place.n_gone ? render_month(r, t->month) :
+	    render_month_add(r, &m, last))) != ST_OK ||
+	    (st = render_mbox_add(r, &m, last)) != ST_OK ||
+	    (st = render_list_index(r)) != ST_OK ||
+	    (st = render_feed(r)) != ST_OK)
+		return st;
+	return render_home(r);
 }
 
 enum status
@@ -228,7 +210,9 @@ archive_post_add(struct store *s, const struct list *l, const char *hash,
     const char *raw, size_t raw_len)
 {
 	struct index_touch t;
+	struct render_ctx r;
 	enum status st, page_st;
+	int opened;
 
 	if ((st = store_begin(s)) != ST_OK)
 		return st;
@@ -244,17 +228,24 @@ archive_post_add(struct store *s, const struct list *l, const char *hash,
 	/* The post's own page is written before the commit that shows it
 	 * (search, month views, its neighbours' links), so no reader follows
 	 * a link to a page not written yet; a page of a post whose commit
-	 * failed is taken away again. */
-	page_st = render_new_page(s, l, &t);
+	 * failed is taken away again. The same context renders the rest
+	 * once committed. */
+	if ((opened = (page_st = render_open(&r, s, l)) == ST_OK))
+		page_st = render_message(&r, t.msg);
 	if ((st = store_commit(s)) != ST_OK) {
 		if (page_st == ST_OK)
-			remove_page(s, l, hash);
+			remove_page(&r, hash);
+		render_close(&r);
 		return st;
 	}
 	log_debug("archive add district=%s list=%s msg=%.12s thread=%lld",
 	    store_slug(s), l->name, hash, (long long)t.thread);
 	fault_pause("archive.committed");
-	st = render_touched(s, l, &t);
+	if (opened) {
+		render_snapshot(&r);
+		st = render_touched(&r, &t);
+	}
+	render_close(&r);
 	return page_st != ST_OK ? page_st : st;
 }
 

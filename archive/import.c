@@ -67,18 +67,17 @@ struct importer {
 	int				 in_flight;	/* the other one parses */
 };
 
-static enum status	put_raw(struct importer *, struct slot *);
+static void		put_raw(struct importer *, struct slot *);
 static enum status	add_msg(struct importer *, size_t, size_t);
 static enum status	batch_end(struct importer *);
 
 /* Have sl's message appended to the pack by the writer thread (which
  * takes the copy); durable only after the drain in batch_end. */
-static enum status
+static void
 put_raw(struct importer *im, struct slot *sl)
 {
 	import_writer_put(im->writer, sl->prep.m.hash, sl->raw, sl->len);
 	sl->raw = NULL;
-	return ST_OK;
 }
 
 /* Commit the batch's index rows once its messages are durably on disk. */
@@ -212,8 +211,7 @@ chunk_commit(struct importer *im, struct chunk *c)
 			note_bad(im, sl->at);
 			continue;
 		}
-		if ((st = put_raw(im, sl)) != ST_OK)
-			break;
+		put_raw(im, sl);
 		if (im->in_batch == 0 && (st = store_begin(im->s)) != ST_OK)
 			break;
 		im->in_batch++;

@@ -87,6 +87,25 @@ render_open_at(struct render_ctx *r, struct store *s, const struct list *l,
 }
 
 void
+render_snapshot(struct render_ctx *r)
+{
+	if (!r->in_read_txn)
+		r->in_read_txn = store_read_begin(r->s) == ST_OK;
+}
+
+int
+render_last_in_month(struct render_ctx *r, const struct arc_msg *m)
+{
+	struct arc_msg next;
+	int64_t id;
+
+	if (store_archive_msg_step(r->s, m, 0, 1, &id) != ST_OK)
+		return 0;
+	return id == 0 || (store_archive_msg_get(r->s, id, &next) == ST_OK &&
+	    strcmp(next.month, m->month) != 0);
+}
+
+void
 render_close(struct render_ctx *r)
 {
 	if (r->in_read_txn)

@@ -44,6 +44,13 @@ enum status	render_open(struct render_ctx *r, struct store *s,
 enum status	render_open_at(struct render_ctx *r, struct store *s,
 		    const struct list *l, const char *root);
 void		render_close(struct render_ctx *r);
+/* Begin r's read snapshot now when render_open could not (it was opened
+ * inside a write transaction, committed since). */
+void		render_snapshot(struct render_ctx *r);
+/* Is m the last message of its month by (date, id)? 0 also when the
+ * store cannot tell (the caller then renders the month in full). */
+int		render_last_in_month(struct render_ctx *r,
+		    const struct arc_msg *m);
 /* A page of the list: frame, navigation back to the list index. depth is
  * how many directories below the list directory the page sits (0 for
  * index.html). *main receives the element to fill. */

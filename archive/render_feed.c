@@ -157,7 +157,7 @@ render_mbox(struct render_ctx *r, const char *month)
 	enum status st;
 
 	buf_init(&mc.b, (size_t)4 << 30);
-	st = store_archive_each_in_month(r->s, r->l->id, month, 0, mbox_msg,
+	st = store_archive_each_in_month(r->s, r->l->id, month, mbox_msg,
 	    &mc);
 	if (st == ST_OK)
 		st = mc.st;
@@ -170,19 +170,14 @@ render_mbox(struct render_ctx *r, const char *month)
 }
 
 enum status
-render_mbox_add(struct render_ctx *r, const struct arc_msg *m)
+render_mbox_add(struct render_ctx *r, const struct arc_msg *m, int last)
 {
-	struct arc_msg next;
 	struct buf b;
 	char *path;
-	int64_t id;
 	enum status st;
 	int fd;
 
-	if ((st = store_archive_msg_step(r->s, m, 0, 1, &id)) != ST_OK)
-		return st;
-	if (id != 0 && store_archive_msg_get(r->s, id, &next) == ST_OK &&
-	    strcmp(next.month, m->month) == 0)
+	if (!last)
 		return render_mbox(r, m->month);	/* not the newest */
 	path = xasprintf("%s/%s/%s.mbox", r->dir, m->month, m->month);
 	buf_init(&b, RAW_MAX * 2);

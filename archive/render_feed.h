@@ -8,8 +8,9 @@
 enum status	render_feed(struct render_ctx *r);
 /* html/<list>/<month>/<month>.mbox (mboxrd) rebuilt from messages/. */
 enum status	render_mbox(struct render_ctx *r, const char *month);
-/* Append message m to its month's mbox when it is the month's newest,
- * else rebuild that mbox. */
-enum status	render_mbox_add(struct render_ctx *r, const struct arc_msg *m);
+/* Append message m to its month's mbox when it is the month's newest
+ * (last: render_last_in_month), else rebuild that mbox. */
+enum status	render_mbox_add(struct render_ctx *r, const struct arc_msg *m,
+		    int last);
 
 #endif

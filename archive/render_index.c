@@ -162,9 +162,9 @@ cmp_thread(const void *a, const void *b)
 	return x->pos - y->pos;
 }
 
-/* Threads by their first message, then thread id, then date order; the
- * order of store_archive_each_in_month(..., by_thread = 1). Rows are in
- * (date, id) order, so pos breaks ties between equal dates as id does. */
+/* Threads by their first message, then thread id, then date order. Rows
+ * are in (date, id) order, so pos breaks ties between equal dates as id
+ * does. */
 static int
 cmp_first(const void *a, const void *b)
 {
@@ -253,7 +253,7 @@ month_pages(struct render_ctx *r, const char *month)
 	int *ix = NULL;
 	enum status st;
 
-	if ((st = store_archive_each_in_month(r->s, r->l->id, month, 0,
+	if ((st = store_archive_each_in_month(r->s, r->l->id, month,
 	    collect_row, &mr)) != ST_OK)
 		goto out;
 	ix = thread_order(&mr);
@@ -281,19 +281,15 @@ render_month(struct render_ctx *r, const char *month)
 	return st;
 }
 
-/* Is m the last message of its month by (date, id), with another before it
- * in the month and none at the same second (a tie could order its thread's
- * new group before another in the by-thread view)? */
+/* Is m, the last message of its month, after another of the month and
+ * not at the same second (a tie could order its thread's new group before
+ * another in the by-thread view)? */
 static int
-newest_in_month(struct render_ctx *r, const struct arc_msg *m)
+after_the_rest(struct render_ctx *r, const struct arc_msg *m)
 {
 	struct arc_msg o;
 	int64_t id;
 
-	if (store_archive_msg_step(r->s, m, 0, 1, &id) != ST_OK || (id != 0 &&
-	    (store_archive_msg_get(r->s, id, &o) != ST_OK ||
-	    strcmp(o.month, m->month) == 0)))
-		return 0;
 	if (store_archive_msg_step(r->s, m, 0, -1, &id) != ST_OK || id == 0 ||
 	    store_archive_msg_get(r->s, id, &o) != ST_OK)
 		return 0;
@@ -370,15 +366,16 @@ month_rows_alone(struct render_ctx *r, const struct arc_msg *m,
 }
 
 enum status
-render_month_add(struct render_ctx *r, const struct arc_msg *m)
+render_month_add(struct render_ctx *r, const struct arc_msg *m, int last)
 {
 	struct month_count tc = { .month = m->month };
 	struct buf row, group;
 	char rel[40], anchor[64];
 	enum status st;
 
-	if (!newest_in_month(r, m) || store_archive_each_thread_month(r->s,
-	    m->thread, thread_month_count, &tc) != ST_OK || tc.n < 1)
+	if (!last || !after_the_rest(r, m) ||
+	    store_archive_each_thread_month(r->s, m->thread,
+	    thread_month_count, &tc) != ST_OK || tc.n < 1)
 		return render_month(r, m->month);
 	buf_init(&row, RENDER_PAGE_MAX);
 	buf_init(&group, RENDER_PAGE_MAX);

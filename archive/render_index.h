@@ -11,12 +11,14 @@ enum status	render_home(struct render_ctx *r);
 enum status	render_list_index(struct render_ctx *r);
 /* html/<list>/<month>/thread.html and date.html. */
 enum status	render_month(struct render_ctx *r, const char *month);
-/* Both views of m's month after m was added without merging threads.
- * When m is strictly the newest of its month (the common case: a post
+/* Both views of m's month after m was added without merging threads
+ * (last: render_last_in_month). When m is strictly the newest of its
+ * month (the common case: a post
  * arriving now), its row is built alone and patched in: last in the
  * by-date view, last in its thread's group (or a new last group) in the
  * by-thread view, the same bytes a full render gives. Otherwise, or when
  * a page is missing or not as expected, render_month(). */
-enum status	render_month_add(struct render_ctx *r, const struct arc_msg *m);
+enum status	render_month_add(struct render_ctx *r, const struct arc_msg *m,
+		    int last);
 
 #endif

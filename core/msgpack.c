@@ -556,13 +556,6 @@ verify_entry(int fd, uint64_t size, const unsigned char *e, const char *id,
 }
 
 long
-msgpack_verify(const char *dir, const char *idx_name, char *err,
-    size_t err_len)
-{
-	return msgpack_check(dir, idx_name, 1, err, err_len);
-}
-
-long
 msgpack_check(const char *dir, const char *idx_name, int deep, char *err,
     size_t err_len)
 {

@@ -59,14 +59,12 @@ int		msgpack_has(const char *district_dir, const char *hash);
  * messages (an import, the daemon), where a probe each would cost a
  * directory read and a dozen reads per pack. */
 void		msgpack_preload(const char *district_dir);
-/* Verify the pack whose index is dir/idx_name fully: the index checks out,
- * its pack exists with the magic, every entry's bytes hash to its name.
- * Returns the number of messages, or -1 with a reason in err. */
-long		msgpack_verify(const char *dir, const char *idx_name, char *err,
-		    size_t err_len);
-/* msgpack_verify when deep; otherwise only what is cheap enough to run
- * every few minutes (listctl health): the index checks out, its pack
- * exists with the magic and holds every byte the index covers. */
+/* Check the pack whose index is dir/idx_name: the index checks out
+ * (magic, version, size, checksum, order), its pack exists with the magic
+ * and holds every byte the index covers; when deep, every entry's bytes
+ * also hash to its name (a restore; listctl health runs it shallow, every
+ * few minutes). Returns the number of messages, or -1 with a reason in
+ * err. */
 long		msgpack_check(const char *dir, const char *idx_name, int deep,
 		    char *err, size_t err_len);
 

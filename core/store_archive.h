@@ -44,13 +44,6 @@ struct arc_node {
 	int64_t	msg;		/* arc_msg id, 0 for a placeholder */
 };
 
-struct arc_attach {
-	int	n;
-	char	filename[256];
-	char	ctype[128];
-	int64_t	size;
-};
-
 /* Messages: look up by content hash (ST_NOTFOUND when absent), insert (m->id
  * set; m->node and m->thread must be set), read one. */
 enum status	store_archive_msg_find(struct store *s, int64_t list_id,
@@ -111,20 +104,15 @@ enum status	store_archive_node_link(struct store *s, int64_t id,
 enum status	store_archive_thread_move(struct store *s, int64_t list_id,
 		    int64_t from, int64_t to, int with_msgs);
 
-enum status	store_archive_attach_add(struct store *s, int64_t msg,
-		    const struct arc_attach *a);
-enum status	store_archive_each_attach(struct store *s, int64_t msg,
-		    int (*fn)(const struct arc_attach *, void *), void *ctx);
-
 /* Iterators: fn gets a borrowed row valid for the call; non-zero stops. */
 /* Months of the list, newest first, with message counts. */
 enum status	store_archive_each_month(struct store *s, int64_t list_id,
 		    int (*fn)(const char *month, int64_t n, void *), void *ctx);
-/* Messages of a month, by date, or grouped by thread (threads in order of
- * their first message in the month, by date inside). */
+/* Messages of a month by (date, id); the month view by thread sorts these
+ * itself (render_index.c). */
 enum status	store_archive_each_in_month(struct store *s, int64_t list_id,
-		    const char *month, int by_thread,
-		    int (*fn)(const struct arc_msg *, void *), void *ctx);
+		    const char *month, int (*fn)(const struct arc_msg *, void *),
+		    void *ctx);
 /* Containers of a thread (any order). */
 enum status	store_archive_each_node(struct store *s, int64_t thread,
 		    int (*fn)(const struct arc_node *, void *), void *ctx);

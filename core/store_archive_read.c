@@ -83,52 +83,6 @@ each_count(struct store *s, sqlite3_stmt *st,
 }
 
 enum status
-store_archive_attach_add(struct store *s, int64_t msg,
-    const struct arc_attach *a)
-{
-	static const char sql[] = "INSERT OR REPLACE INTO arc_attach (msg, n,"
-	    " filename, ctype, size) VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, msg);
-		sqlite3_bind_int(st, 2, a->n);
-		sqlite3_bind_text(st, 3, a->filename, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, a->ctype, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, a->size);
-	}
-	return store_exec_stmt(s, st, "archive_attach_add");
-}
-
-enum status
-store_archive_each_attach(struct store *s, int64_t msg,
-    int (*fn)(const struct arc_attach *, void *), void *ctx)
-{
-	static const char sql[] = "SELECT n, filename, ctype, size"
-	    " FROM arc_attach WHERE msg = ? ORDER BY n";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	struct arc_attach a;
-	enum status rc = ST_OK;
-	int err;
-
-	if (st == NULL)
-		return ST_INTERNAL;
-	sqlite3_bind_int64(st, 1, msg);
-	while ((err = sqlite3_step(st)) == SQLITE_ROW) {
-		a.n = sqlite3_column_int(st, 0);
-		store_col_text(st, 1, a.filename, sizeof(a.filename));
-		store_col_text(st, 2, a.ctype, sizeof(a.ctype));
-		a.size = sqlite3_column_int64(st, 3);
-		if (fn(&a, ctx) != 0)
-			break;
-	}
-	if (err != SQLITE_ROW && err != SQLITE_DONE)
-		rc = store_status(s, err, "archive_each_attach");
-	sqlite3_reset(st);
-	return rc;
-}
-
-enum status
 store_archive_each_month(struct store *s, int64_t list_id,
     int (*fn)(const char *, int64_t, void *), void *ctx)
 {
@@ -143,18 +97,11 @@ store_archive_each_month(struct store *s, int64_t list_id,
 
 enum status
 store_archive_each_in_month(struct store *s, int64_t list_id,
-    const char *month, int by_thread,
-    int (*fn)(const struct arc_msg *, void *), void *ctx)
+    const char *month, int (*fn)(const struct arc_msg *, void *), void *ctx)
 {
-	static const char by_date[] = "SELECT " MSG_COLS " FROM arc_msg m"
+	static const char sql[] = "SELECT " MSG_COLS " FROM arc_msg m"
 	    " WHERE m.list_id = ? AND m.month = ? ORDER BY m.date, m.id";
-	static const char by_thr[] = "SELECT " MSG_COLS " FROM arc_msg m"
-	    " JOIN (SELECT thread, min(date) AS first FROM arc_msg"
-	    "  WHERE list_id = ?1 AND month = ?2 GROUP BY thread) t"
-	    " ON t.thread = m.thread"
-	    " WHERE m.list_id = ?1 AND m.month = ?2"
-	    " ORDER BY t.first, m.thread, m.date, m.id";
-	sqlite3_stmt *st = store_stmt(s, by_thread ? by_thr : by_date);
+	sqlite3_stmt *st = store_stmt(s, sql);
 
 	if (st) {
 		sqlite3_bind_int64(st, 1, list_id);

@@ -447,7 +447,7 @@ restore_verify_packs(struct restore *r)
 
 	while (d && rc == 0 && (de = readdir(d)) != NULL) {
 		if (msgpack_name_kind(de->d_name) == 'i') {
-			if ((n = msgpack_verify(packs, de->d_name, r->err,
+			if ((n = msgpack_check(packs, de->d_name, 1, r->err,
 			    sizeof(r->err))) == -1)
 				rc = -1;
 			else

@@ -129,7 +129,7 @@ test_msgpack_commit_then_read_every_message(void **state)
 	expect_msg(dir, N_MSG, ST_NOTFOUND);
 	idx = pack_file(dir, "idx");
 	*strrchr(idx, '/') = '\0';
-	assert_int_equal(msgpack_verify(idx, strrchr(idx, '\0') + 1, err,
+	assert_int_equal(msgpack_check(idx, strrchr(idx, '\0') + 1, 1, err,
 	    sizeof(err)), N_MSG);
 	/* a second run: uncommitted bytes are never named, its pack goes */
 	w = msgpack_writer_new(dir);
@@ -177,7 +177,7 @@ test_msgpack_truncated_and_zero_length_packs(void **state)
 	expect_msg(dir, 0, ST_OK);	/* the first ones are whole */
 	expect_msg(dir, N_MSG - 1, ST_DATA);	/* logged: pack truncated */
 	*strrchr(idx, '/') = '\0';
-	assert_int_equal(msgpack_verify(idx, strrchr(idx, '\0') + 1, err,
+	assert_int_equal(msgpack_check(idx, strrchr(idx, '\0') + 1, 1, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "truncated"));
 	assert_int_equal(truncate(pack, 0), 0);
